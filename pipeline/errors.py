@@ -1,0 +1,72 @@
+"""Coded errors and the exception tree of newsfacts.
+
+::
+
+    PipelineError                 anything newsfacts raises on purpose
+    ├── UsageError                a bad command line or option (exit code 2)
+    ├── InputError                an input that cannot be read at all (a missing path)
+    ├── LexiconError              a language data file that is missing or malformed
+    ├── NormalisationError        a value that cannot be normalised (unknown currency...)
+    ├── ReconciliationError       facts that cannot be reconciled (inconsistent units...)
+    └── ModelError                a model that cannot be loaded or trained
+
+Messages live in :class:`Errors` with ``{placeholders}``; raise them as
+``raise LexiconError(Errors.E001.format(path=path)) from e``.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "Errors",
+    "InputError",
+    "LexiconError",
+    "ModelError",
+    "NormalisationError",
+    "PipelineError",
+    "ReconciliationError",
+    "UsageError",
+]
+
+
+class PipelineError(Exception):
+    """Base class of every error newsfacts raises on purpose."""
+
+
+class UsageError(PipelineError):
+    """A bad command line or option."""
+
+
+class InputError(PipelineError):
+    """An input path that cannot be read at all."""
+
+
+class LexiconError(PipelineError):
+    """A language data file is missing or malformed."""
+
+
+class NormalisationError(PipelineError):
+    """A value cannot be normalised."""
+
+
+class ReconciliationError(PipelineError):
+    """Claims cannot be reconciled."""
+
+
+class ModelError(PipelineError):
+    """A model cannot be loaded or trained."""
+
+
+class Errors:
+    """Every message, once. Codes never change meaning; new ones are appended."""
+
+    E001 = "Language data file not found: {path}"
+    E002 = "Language data file {path} is malformed: {detail}"
+    E003 = "Unsupported language {lang!r}; available: {available}"
+    E004 = "Input path does not exist: {path}"
+    E005 = "Unknown currency code {code!r}"
+    E006 = "No exchange rate from {src} to {dst} on or before {day}"
+    E007 = "Cannot load spaCy model {name!r}: {detail}"
+    E008 = "Output directory {path} is not writable: {detail}"
+    E009 = "Not a newsfacts run directory (no {name}): {path}"
+    E010 = "Claims of one group have different units: {units}"
+    E011 = "Invalid option {option}: {detail}"
