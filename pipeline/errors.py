@@ -70,3 +70,6 @@ class Errors:
     E009 = "Not a newsfacts run directory (no {name}): {path}"
     E010 = "Claims of one group have different units: {units}"
     E011 = "Invalid option {option}: {detail}"
+    E450 = "Line {line} of {path} is not a JSON object: {detail}"
+    E451 = "Unknown peer suite {name!r}; known: {known}"
+    E452 = "Peer mapping table {path} is malformed: {detail}"
