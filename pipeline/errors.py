@@ -70,6 +70,8 @@ class Errors:
     E009 = "Not a newsfacts run directory (no {name}): {path}"
     E010 = "Claims of one group have different units: {units}"
     E011 = "Invalid option {option}: {detail}"
+    E400 = "Report input {name}[{index}] is not a JSON object (got {got})"
+    E401 = "Report display labels {path} are missing or malformed: {detail}"
     E450 = "Line {line} of {path} is not a JSON object: {detail}"
     E451 = "Unknown peer suite {name!r}; known: {known}"
     E452 = "Peer mapping table {path} is malformed: {detail}"
