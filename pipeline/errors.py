@@ -95,3 +95,8 @@ class Errors:
     E116 = "already read through another path: {path}"
     E117 = "unreadable folder: {detail}"
     E118 = "not a regular file or folder"
+    # reconcile (E350-E399)
+    E350 = "Duplicate threshold must be within (0, 1], got {threshold}"
+    E351 = "Reliability of source {source!r} must be within [0, 1], got {value}"
+    E352 = "Claim value is not a finite number: {value!r} ({subject} {predicate})"
+    E353 = "Alias table {path} is malformed: {detail}"
