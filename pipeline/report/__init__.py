@@ -1,1 +1,1 @@
-"""pipeline.report."""
+"""Outputs: JSONL files (SPEC shapes), terminal tables and the HTML report."""

@@ -1,0 +1,236 @@
+"""The ``newsfacts`` command line (also ``python -m pipeline``).
+
+Exit codes (SPEC.md): 0 when every article was processed or quarantined with a reason,
+1 when the run itself failed, 2 for a usage error. Errors are one line on stderr; an
+unexpected failure also writes its traceback to a log file whose path is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import traceback
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pipeline import __version__
+from pipeline.errors import InputError, PipelineError, UsageError
+
+__all__ = ["build_parser", "main"]
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsfacts",
+        description="Turn tech-news article dumps into normalised, reconciled facts.",
+    )
+    parser.add_argument("--version", action="version", version=f"newsfacts {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="process article dumps into facts and conflicts")
+    run.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="files or folders")
+    run.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
+    run.add_argument("--lang", default="auto", help="auto (detect per article), fr or en")
+    run.add_argument("--currency", default="USD", help="ISO 4217 code money is converted to")
+    run.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    run.add_argument("--engine", choices=("local", "ray"), default="local")
+    run.add_argument("--model", type=Path, default=None, help="a trained model directory")
+    run.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+
+    conflicts = sub.add_parser("conflicts", help="print the conflict report of a run")
+    conflicts.add_argument("dir", type=Path, metavar="DIR")
+    conflicts.add_argument("--json", action="store_true", help="JSON lines instead of a table")
+
+    facts = sub.add_parser("facts", help="print the canonical facts of a run")
+    facts.add_argument("dir", type=Path, metavar="DIR")
+    facts.add_argument("--subject", default=None, metavar="S", help="only this subject")
+    facts.add_argument("--json", action="store_true", help="JSON lines instead of a table")
+
+    evaluate = sub.add_parser("evaluate", help="score a run against gold annotations")
+    evaluate.add_argument("dir", type=Path, metavar="RUN_DIR")
+    evaluate.add_argument("--mentions", type=Path, default=None, help="gold mentions JSONL")
+    evaluate.add_argument("--facts", type=Path, default=None, help="gold facts JSONL")
+    evaluate.add_argument("--json", action="store_true", help="print scores as JSON")
+    return parser
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def _cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from rich.console import Console
+
+    from pipeline.runner import RunOptions, run
+
+    opts = RunOptions(
+        inputs=tuple(args.inputs),
+        out=args.out,
+        lang=args.lang,
+        currency=args.currency.upper(),
+        workers=args.workers,
+        engine=args.engine,
+        model=args.model,
+        argv=("newsfacts", *argv),
+    )
+    console = Console(stderr=True)
+    show = console.is_terminal and not args.quiet
+    if opts.engine == "ray":
+        raise UsageError("--engine ray is not available in this version; use --engine local")
+    if show:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("[bold]newsfacts run"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]} articles/s"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as progress:
+            task = progress.add_task("articles", total=None, rate="-")
+
+            def tick(n: int) -> None:
+                progress.advance(task, n)
+                t = progress.tasks[0]
+                speed = t.speed
+                progress.update(task, rate=f"{speed:.1f}" if speed else "-")
+
+            run(opts, on_article=tick)
+    else:
+        run(opts)
+    run_json = json.loads((opts.out / "run.json").read_text(encoding="utf-8"))
+    if not args.quiet:
+        from pipeline.report.tables import summary_table
+
+        out = Console(stderr=True)
+        out.print(summary_table(run_json))
+        out.print(f"Report: {opts.out / 'report.html'}")
+    return EXIT_OK
+
+
+def _read_run_file(run_dir: Path, name: str) -> list[dict[str, Any]]:
+    from pipeline.errors import Errors, InputError
+    from pipeline.report.jsonl import read_jsonl
+
+    path = run_dir / name
+    if not path.is_file():
+        raise InputError(Errors.E009.format(name=name, path=run_dir))
+    return list(read_jsonl(path))
+
+
+def _print_rows(rows: list[dict[str, Any]]) -> None:
+    for row in rows:
+        sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _cmd_conflicts(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from pipeline.report.tables import conflicts_table
+
+    rows = _read_run_file(args.dir, "conflicts.jsonl")
+    if args.json:
+        _print_rows(rows)
+    else:
+        Console().print(conflicts_table(rows))
+    return EXIT_OK
+
+
+def _cmd_facts(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from pipeline.report.tables import facts_table
+
+    rows = _read_run_file(args.dir, "facts.jsonl")
+    if args.json:
+        _print_rows([r for r in rows if args.subject is None or _same(r["subject"], args.subject)])
+    else:
+        Console().print(facts_table(rows, subject=args.subject))
+    return EXIT_OK
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from pipeline.evaluate import evaluate_facts, evaluate_run
+
+    if args.mentions is None and args.facts is None:
+        raise UsageError("evaluate needs --mentions GOLD.jsonl and/or --facts GOLD.jsonl")
+    report: dict[str, Any] = {}
+    if args.mentions is not None:
+        report["mentions"] = evaluate_run(args.dir, args.mentions).as_dict()
+    if args.facts is not None:
+        report["facts"] = evaluate_facts(args.dir, args.facts).as_dict()
+    sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    return EXIT_OK
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _same(subject: str, wanted: str) -> bool:
+    """``--subject`` matching: case- and accent-insensitive substring."""
+    return _fold(wanted) in _fold(subject)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def _log_path(args: argparse.Namespace | None) -> Path:
+    out = getattr(args, "out", None) if args is not None else None
+    if isinstance(out, Path) and out.is_dir():
+        return out / "newsfacts.log"
+    return Path(tempfile.gettempdir()) / "newsfacts-error.log"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # argparse: --help (0) or a usage error (2)
+        return int(e.code) if isinstance(e.code, int) else EXIT_USAGE
+    try:
+        if args.command == "run":
+            return _cmd_run(args, argv)
+        if args.command == "conflicts":
+            return _cmd_conflicts(args)
+        if args.command == "facts":
+            return _cmd_facts(args)
+        if args.command == "evaluate":
+            return _cmd_evaluate(args)
+    except (UsageError, InputError) as e:
+        print(f"newsfacts: error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except PipelineError as e:
+        print(f"newsfacts: error: {e}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("newsfacts: interrupted; no output file was left half written", file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as e:  # noqa: BLE001 - a bug: one line on screen, the traceback in a log
+        path = _log_path(args)
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(traceback.format_exc())
+        print(
+            f"newsfacts: internal error ({type(e).__name__}: {e}); details in {path}",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    parser.error(f"unknown command {args.command}")
+    return EXIT_USAGE

