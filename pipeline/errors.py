@@ -95,6 +95,12 @@ class Errors:
     E116 = "already read through another path: {path}"
     E117 = "unreadable folder: {detail}"
     E118 = "not a regular file or folder"
+    # facts (E300-E349)
+    E300 = "Subject gazetteer {path} is malformed: {detail}"
+    E301 = "Unknown subject type {kind!r} in {path}"
+    E302 = "Predicate data {path} is malformed: {detail}"
+    E303 = "Stage data {path} is malformed: {detail}"
+
     # reconcile (E350-E399)
     E350 = "Duplicate threshold must be within (0, 1], got {threshold}"
     E351 = "Reliability of source {source!r} must be within [0, 1], got {value}"
