@@ -1,0 +1,465 @@
+"""The HTML report: self-contained, conflicts first, escaped, highlighted, charted."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Mapping, Sequence
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+
+from pipeline.report.html import highlight, locate, render_html
+
+SENT_A = "Le site aura une capacité initiale de 230 MW, portée ensuite plus haut."
+SENT_B = "The campus will reach 290 MW of capacity by the end of 2026."
+SENT_C = "Un investissement de 1,2 milliard d'euros est prévu."
+
+EV_A = {
+    "article_id": "fr-001",
+    "start": 1038,
+    "end": 1044,
+    "text": "230 MW",
+    "sentence": SENT_A,
+    "sentence_start": 1000,
+    "value": 230.0,
+    "unit": "MW",
+}
+EV_B = {
+    "article_id": "en-002",
+    "start": 22,
+    "end": 28,
+    "text": "290 MW",
+    "sentence": SENT_B,
+    "value": 290.0,
+    "unit": "MW",
+}
+EV_C = {
+    "article_id": "fr-001",
+    "start": 20,
+    "end": 45,
+    "text": "1,2 milliard d'euros",
+    "sentence": SENT_C,
+    "value": 1.2e9,
+    "unit": "EUR",
+}
+
+CONFLICT_STAGE: dict[str, Any] = {
+    "conflict_id": "c1",
+    "fact_id": "f-power",
+    "subject": "Stargate Norway",
+    "predicate": "power_capacity",
+    "unit": "MW",
+    "type": "stage",
+    "candidates": [
+        {
+            "value": 230.0,
+            "value_max": None,
+            "qualifiers": {"stage": "initial", "time": None, "approx": False, "bound": None},
+            "support": 1.0,
+            "articles": ["fr-001"],
+            "evidence": [EV_A],
+        },
+        {
+            "value": 290.0,
+            "value_max": None,
+            "qualifiers": {"stage": "target", "time": "2026-12", "approx": False, "bound": None},
+            "support": 1.0,
+            "articles": ["en-002"],
+            "evidence": [EV_B],
+        },
+    ],
+    "resolution": {
+        "value": 290.0,
+        "rule": "latest_stage",
+        "explanation": "230 MW is the initial capacity and 290 MW the target.",
+    },
+    "spread": 0.2069,
+}
+CONFLICT_RANGE: dict[str, Any] = {
+    "conflict_id": "c2",
+    "fact_id": "f-money",
+    "subject": "Mistral AI",
+    "predicate": "funding",
+    "unit": "EUR",
+    "candidates": [
+        {
+            "value": 1.2e9,
+            "value_max": None,
+            "qualifiers": {"approx": True},
+            "support": 2.0,
+            "articles": ["fr-001", "en-002"],
+            "evidence": [EV_C],
+        },
+        {
+            "value": 1.0e9,
+            "value_max": 1.5e9,
+            "qualifiers": {},
+            "support": 1.0,
+            "articles": ["en-003"],
+            "evidence": [],
+        },
+    ],
+    "resolution": {"value": 1.2e9, "rule": "support", "explanation": "Most sources say so."},
+    "spread": 0.33,
+}
+CONFLICTS = [CONFLICT_STAGE, CONFLICT_RANGE]
+
+FACT_POWER: dict[str, Any] = {
+    "fact_id": "f-power",
+    "subject": "Stargate Norway",
+    "subject_type": "project",
+    "predicate": "power_capacity",
+    "value": 290.0,
+    "value_max": None,
+    "unit": "MW",
+    "normalized": {"value": 290.0, "value_max": None, "unit": "MW"},
+    "qualifiers": {"stage": "target", "time": "2026-12", "approx": False, "bound": None},
+    "status": "conflict",
+    "confidence": 0.72,
+    "evidence": [EV_B],
+    "alternatives": [{"value": 230.0, "value_max": None, "unit": "MW", "evidence": [EV_A]}],
+}
+FACT_MONEY: dict[str, Any] = {
+    "fact_id": "f-money",
+    "subject": "Mistral AI",
+    "subject_type": "company",
+    "predicate": "funding",
+    "value": 1.2e9,
+    "value_max": None,
+    "unit": "EUR",
+    "normalized": {"value": 1.3e9, "value_max": None, "unit": "USD"},
+    "qualifiers": {"stage": None, "time": None, "approx": True, "bound": None},
+    "status": "agreed",
+    "confidence": 0.9,
+    "evidence": [EV_C, {**EV_C, "article_id": "en-002"}],
+    "alternatives": [],
+}
+FACT_JOBS: dict[str, Any] = {
+    "fact_id": "f-jobs",
+    "subject": "Électricité de France",
+    "subject_type": "company",
+    "predicate": "jobs",
+    "value": 1200.0,
+    "value_max": None,
+    "unit": "job",
+    "normalized": {"value": 1200.0, "value_max": None, "unit": "job"},
+    "qualifiers": {"stage": None, "time": None, "approx": False, "bound": "min"},
+    "status": "single",
+    "confidence": 0.5,
+    "evidence": [],
+    "alternatives": [],
+}
+FACTS = [FACT_POWER, FACT_MONEY, FACT_JOBS]
+
+ARTICLES: list[dict[str, Any]] = [
+    {
+        "article_id": "fr-001",
+        "source": "dump.jsonl:1",
+        "lang": "fr",
+        "published": "2025-10-16",
+        "status": "ok",
+        "n_mentions": 4,
+        "n_facts": 2,
+    },
+    {
+        "article_id": "en-002",
+        "source": "dump.jsonl:2",
+        "lang": "en",
+        "published": None,
+        "status": "ok",
+        "n_mentions": 2,
+        "n_facts": 1,
+    },
+    {
+        "article_id": "empty-9",
+        "source": "dump.jsonl:9",
+        "lang": None,
+        "published": None,
+        "status": "quarantined",
+        "reason": "no usable text",
+        "n_mentions": 0,
+        "n_facts": 0,
+    },
+]
+RUN: dict[str, Any] = {
+    "counts": {
+        "articles_read": 3,
+        "processed": 2,
+        "quarantined": {"no usable text": 1},
+        "mentions": {"power": 2, "money": 1},
+        "facts": 3,
+        "conflicts": 2,
+    },
+    "timings": {"extract": 1.25, "reconcile": 0.5},
+    "command": ["newsfacts", "run", "dump.jsonl", "--out", "out"],
+}
+
+EVIL = "<script>alert(1)</script>"
+ESCAPED_EVIL = "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+FULL = {"facts": FACTS, "conflicts": CONFLICTS, "articles": ARTICLES, "run": RUN}
+EMPTY: dict[str, Any] = {"facts": [], "conflicts": [], "articles": [], "run": {}}
+NO_CONFLICTS = {"facts": [FACT_MONEY, FACT_JOBS], "conflicts": [], "articles": ARTICLES, "run": RUN}
+
+_VOID = {"meta", "br", "input", "img", "hr", "link", "circle", "line", "path", "rect", "wbr"}
+_URL_ATTR = re.compile(r"""\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
+
+
+class _TagChecker(HTMLParser):
+    """Records tag nesting errors; svg shapes written ``<line/>`` count as void."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+        self.doctypes = 0
+        self.opened: list[str] = []
+
+    def handle_decl(self, decl: str) -> None:
+        self.doctypes += decl.lower().startswith("doctype")
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.opened.append(tag)
+        if tag not in _VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.opened.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes {self.stack[-1:] or 'nothing'}")
+            return
+        self.stack.pop()
+
+
+def _page(**overrides: Any) -> str:
+    args = {**FULL, **overrides}
+    return render_html(
+        facts=args["facts"], conflicts=args["conflicts"], articles=args["articles"], run=args["run"]
+    )
+
+
+def _check(page: str) -> _TagChecker:
+    checker = _TagChecker()
+    checker.feed(page)
+    checker.close()
+    return checker
+
+
+@pytest.mark.parametrize("inputs", [FULL, EMPTY, NO_CONFLICTS], ids=["full", "empty", "no-conf"])
+def test_page_is_one_self_contained_document(inputs: Mapping[str, Any]) -> None:
+    page = render_html(**inputs)
+    checker = _check(page)
+    assert page.startswith("<!DOCTYPE html>")
+    assert checker.doctypes == 1
+    assert checker.opened.count("html") == 1
+    assert checker.opened.count("body") == 1
+    assert checker.errors == []
+    assert checker.stack == []
+    assert not _URL_ATTR.search(page)
+    assert "<link" not in page
+    assert "@import" not in page
+    assert "url(" not in page
+
+
+@pytest.mark.parametrize(
+    ("inputs", "order"),
+    [
+        (FULL, ['id="conflicts"', 'id="facts"', 'id="run"']),
+        (FULL, ["Stargate Norway</h3>", '<tbody class="group" data-subject="stargate norway"']),
+        (EMPTY, ['id="conflicts"', 'id="facts"', 'id="run"']),
+    ],
+)
+def test_conflicts_come_before_facts(inputs: Mapping[str, Any], order: Sequence[str]) -> None:
+    page = render_html(**inputs)
+    positions = [page.index(marker) for marker in order]
+    assert positions == sorted(positions)
+
+
+def _inject(where: str) -> dict[str, Any]:
+    if where == "sentence":
+        evidence = {**EV_B, "sentence": f"Big {EVIL} news: 290 MW of capacity."}
+        fact = {**FACT_POWER, "evidence": [evidence]}
+        conflict = {**CONFLICT_STAGE, "candidates": [*CONFLICT_STAGE["candidates"]]}
+        conflict["candidates"][1] = {**conflict["candidates"][1], "evidence": [evidence]}
+        return {"facts": [fact], "conflicts": [conflict]}
+    if where == "subject":
+        return {
+            "facts": [{**FACT_MONEY, "subject": EVIL}],
+            "conflicts": [{**CONFLICT_RANGE, "subject": EVIL}],
+        }
+    if where == "article_id":
+        evidence = {**EV_C, "article_id": EVIL}
+        candidate = {**CONFLICT_RANGE["candidates"][0], "articles": [EVIL], "evidence": [evidence]}
+        return {
+            "facts": [{**FACT_MONEY, "evidence": [evidence]}],
+            "conflicts": [{**CONFLICT_RANGE, "candidates": [candidate]}],
+            "articles": [{**ARTICLES[2], "article_id": EVIL}],
+        }
+    if where == "reason":
+        return {"articles": [{**ARTICLES[2], "reason": EVIL, "source": EVIL}]}
+    if where == "evidence_text":
+        evidence = {**EV_C, "text": EVIL, "sentence": f"Avant {EVIL} après."}
+        return {"facts": [{**FACT_MONEY, "evidence": [evidence]}]}
+    if where == "unit_and_qualifier":
+        return {
+            "facts": [{**FACT_JOBS, "unit": EVIL, "qualifiers": {"scope": EVIL}}],
+            "conflicts": [{**CONFLICT_STAGE, "unit": EVIL, "type": EVIL}],
+        }
+    if where == "run":
+        return {"run": {"command": EVIL, EVIL: {EVIL: EVIL}}}
+    raise AssertionError(where)
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["sentence", "subject", "article_id", "reason", "evidence_text", "unit_and_qualifier", "run"],
+)
+def test_strings_from_articles_are_escaped(where: str) -> None:
+    page = _page(**_inject(where))
+    assert EVIL not in page
+    assert "alert(1)</script>" not in page
+    assert ESCAPED_EVIL in page
+    assert page.count("<script") == 1  # the page's own filtering script
+    assert _check(page).errors == []
+
+
+@pytest.mark.parametrize(
+    ("evidence", "expected"),
+    [
+        (EV_A, "Le site aura une capacité initiale de <mark>230 MW</mark>, portée ensuite"),
+        (EV_B, "The campus will reach <mark>290 MW</mark> of capacity"),
+        ({**EV_A, "sentence_start": 999}, "initiale de <mark>230 MW</mark>, portée"),
+        (EV_C, "Un investissement de <mark>1,2 milliard d&#x27;euros</mark> est prévu."),
+        ({**EV_B, "sentence": ""}, "<mark>290 MW</mark>"),
+        ({**EV_B, "sentence": "No figure here."}, 'No figure here. <span class="muted">[<mark>'),
+        (
+            {**EV_B, "text": "a<b", "sentence": "x a<b y", "start": 2, "end": 5},
+            "x <mark>a&lt;b</mark> y",
+        ),
+    ],
+    ids=["sentence-start", "find", "bad-offset", "apostrophe", "no-sentence", "missing", "lt"],
+)
+def test_highlight_marks_the_evidence(evidence: Mapping[str, Any], expected: str) -> None:
+    assert expected in highlight(evidence)
+    assert highlight(evidence).count("<mark>") == 1
+
+
+@pytest.mark.parametrize(
+    ("evidence", "span"),
+    [
+        (EV_A, (38, 44)),
+        ({**EV_A, "text": "", "sentence_start": 1001}, (37, 43)),
+        (EV_B, (22, 28)),
+        ({**EV_B, "sentence": "nothing"}, None),
+        ({**EV_B, "text": "", "sentence": "nothing"}, None),
+    ],
+)
+def test_locate(evidence: Mapping[str, Any], span: tuple[int, int] | None) -> None:
+    assert locate(evidence) == span
+
+
+def test_every_source_sentence_is_highlighted_in_its_conflict() -> None:
+    page = _page()
+    conflicts = page[page.index('id="conflicts"') : page.index('id="facts"')]
+    for marked in ("<mark>230 MW</mark>", "<mark>290 MW</mark>", "<mark>1,2 milliard"):
+        assert marked in conflicts
+
+
+@pytest.mark.parametrize(
+    ("conflicts", "n_charts"), [(CONFLICTS, 2), ([CONFLICT_STAGE], 1), ([], 0)]
+)
+def test_one_chart_per_conflict_with_the_chosen_value_marked(
+    conflicts: Sequence[Mapping[str, Any]], n_charts: int
+) -> None:
+    page = _page(conflicts=conflicts)
+    assert page.count('<svg class="chart"') == n_charts
+    assert page.count('class="dot chosen"') == n_charts
+    assert page.count('class="candidate chosen"') == n_charts
+
+
+@pytest.mark.parametrize(
+    ("conflict", "labels"),
+    [
+        (CONFLICT_STAGE, ["230 MW", "290 MW ✓ chosen"]),
+        (CONFLICT_RANGE, ["1.2 billion EUR ✓ chosen", "1–1.5 billion EUR"]),
+    ],
+)
+def test_chart_labels_candidate_values(conflict: Mapping[str, Any], labels: list[str]) -> None:
+    page = _page(conflicts=[conflict])
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    for label in labels:
+        assert f">{label}</text>" in svg
+    assert svg.count('class="range"') == (1 if conflict is CONFLICT_RANGE else 0)
+
+
+@pytest.mark.parametrize(
+    ("inputs", "messages"),
+    [
+        (EMPTY, ["No conflicts", "No facts were extracted", "No run information"]),
+        (NO_CONFLICTS, ["No conflicts", "Quarantined articles (1)", "no usable text"]),
+    ],
+)
+def test_empty_states_are_friendly(inputs: Mapping[str, Any], messages: list[str]) -> None:
+    page = render_html(**inputs)
+    for message in messages:
+        assert message in page
+    assert "<svg" not in page
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        "1.2 billion EUR",
+        "≈ 1.3 billion USD",
+        "290 MW",
+        "≥ 1,200 jobs",
+        'class="badge s-conflict"',
+        'class="badge s-agreed"',
+        'class="badge s-single"',
+        '<a href="#conflict-0">',
+        "0.72",
+        "rule: latest_stage",
+        "230 MW is the initial capacity",
+        "2025-10-16",
+        "extract",
+        "1.25 s",
+        "no usable text",
+    ],
+)
+def test_facts_and_summary_are_formatted_for_people(shown: str) -> None:
+    assert shown in _page()
+
+
+@pytest.mark.parametrize("n_facts", [10_000])
+def test_ten_thousand_facts_render_quickly(n_facts: int) -> None:
+    facts = [
+        {
+            **FACT_MONEY,
+            "fact_id": f"f{i}",
+            "subject": f"Company {i % 997}",
+            "value": float(i),
+            "status": ("single", "agreed", "conflict")[i % 3],
+        }
+        for i in range(n_facts)
+    ]
+    began = time.perf_counter()
+    page = _page(facts=facts)
+    elapsed = time.perf_counter() - began
+    assert page.count('<tr class="fact"') == n_facts
+    assert page.count('<tbody class="group"') == 997
+    assert elapsed < 5.0
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("facts", ["not a dict"]), ("conflicts", [1]), ("articles", [None])],
+)
+def test_records_that_are_not_objects_are_refused(name: str, value: Sequence[Any]) -> None:
+    with pytest.raises(ValueError, match=rf"Report input {name}\[0\] is not a JSON object"):
+        _page(**{name: value})
