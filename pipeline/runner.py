@@ -25,8 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import __version__
+from pipeline.checkpoint import Checkpoint, claim_from_json, claim_to_json
 from pipeline.errors import Errors, ModelError, UsageError
 from pipeline.factories import PUBLISHED_KEY, QUANTITIES_KEY
+from pipeline.ingest import SkippedFile, iter_articles
 from pipeline.lang import available_languages
 from pipeline.normalize import fx_table, normalize, parse_day
 from pipeline.types import Article, Claim, Mention, Quantity, Quarantine
@@ -56,6 +58,7 @@ class RunOptions:
     workers: int = 1
     engine: str = "local"
     model: Path | None = None
+    resume: bool = False
     argv: tuple[str, ...] = ()
 
 
@@ -300,52 +303,79 @@ def _outcomes(
 ProgressHook = Callable[[int], None]
 
 
+def _outcome_json(o: ArticleOutcome) -> dict[str, Any]:
+    return {
+        "row": o.row,
+        "mentions": list(o.mentions),
+        "claims": [claim_to_json(c) for c in o.claims],
+        "fingerprint": list(o.fingerprint),
+        "error": o.error,
+        "seconds": o.seconds,
+    }
+
+
+def _analyse_into(
+    checkpoint: Checkpoint, opts: RunOptions, on_article: ProgressHook | None
+) -> list[str]:
+    """Analyse every input article not yet in ``checkpoint``; return the skipped files."""
+    from pipeline.report.jsonl import quarantine_row
+
+    skipped: list[SkippedFile] = []
+    done = checkpoint.done_ids()
+    records = (r for r in iter_articles(list(opts.inputs), skipped=skipped) if r.id not in done)
+    if done and on_article is not None:
+        on_article(len(done))
+    for quarantined, outcomes in _outcomes(_batches(records, BATCH_SIZE), opts):
+        for q in quarantined:
+            checkpoint.append({"row": quarantine_row(q)})
+        for o in outcomes:
+            checkpoint.append(_outcome_json(o))
+        checkpoint.flush()
+        if on_article is not None:
+            on_article(len(quarantined) + len(outcomes))
+    checkpoint.close()
+    return skipped
+
+
 def run(opts: RunOptions, *, on_article: ProgressHook | None = None) -> RunSummary:
     """Run the whole pipeline; every output file of SPEC.md ends up in ``opts.out``."""
-    from pipeline.ingest import SkippedFile, iter_articles
-    from pipeline.reconcile import (
-        conflict_to_json,
-        duplicate_groups,
-        fact_to_json,
-        reconcile,
-    )
+    from pipeline.reconcile import conflict_to_json, duplicate_groups, fact_to_json, reconcile
     from pipeline.report.html import render_html
-    from pipeline.report.jsonl import AtomicJsonl, atomic_write_text, quarantine_row, read_jsonl
+    from pipeline.report.jsonl import AtomicJsonl, atomic_write_text
 
     _check_options(opts)
     opts.out.mkdir(parents=True, exist_ok=True)
     _attach_log(opts.out / LOG_NAME)
     summary = RunSummary()
     started = time.perf_counter()
-    skipped: list[SkippedFile] = []
+    checkpoint = Checkpoint(opts.out, resume=opts.resume)
+    skipped = _analyse_into(checkpoint, opts, on_article)
+    summary.skipped_files = [{"path": s.path, "reason": s.reason} for s in skipped]
+    summary.seconds["analyse"] = time.perf_counter() - started
+
+    t0 = time.perf_counter()
     articles_out = AtomicJsonl(opts.out / "articles.jsonl")
     mentions_out = AtomicJsonl(opts.out / "mentions.jsonl")
     claims: list[Claim] = []
     fingerprints: dict[str, tuple[int, ...]] = {}
+    article_rows: list[dict[str, Any]] = []
     try:
-        records = iter_articles(list(opts.inputs), skipped=skipped)
-        for quarantined, outcomes in _outcomes(_batches(records, BATCH_SIZE), opts):
-            for q in quarantined:
-                articles_out.write(quarantine_row(q))
-                summary.read += 1
-                summary.quarantined[_reason_family(q.reason)] += 1
-            for o in outcomes:
-                _account(summary, o)
-                articles_out.write(o.row)
-                mentions_out.write_all(o.mentions)
-                claims.extend(o.claims)
-                if o.fingerprint:
-                    fingerprints[o.row["article_id"]] = o.fingerprint
-            if on_article is not None:
-                on_article(len(quarantined) + len(outcomes))
+        for record in checkpoint:
+            _account(summary, record)
+            row = record["row"]
+            articles_out.write(row)
+            article_rows.append(row)
+            mentions_out.write_all(record.get("mentions", ()))
+            claims.extend(claim_from_json(c) for c in record.get("claims", ()))
+            if record.get("fingerprint"):
+                fingerprints[row["article_id"]] = tuple(record["fingerprint"])
         articles_out.commit()
         mentions_out.commit()
     except BaseException:
         articles_out.abort()
         mentions_out.abort()
         raise
-    summary.seconds["ingest+analyse"] = time.perf_counter() - started
-    summary.skipped_files = [{"path": s.path, "reason": s.reason} for s in skipped]
+    summary.seconds["write"] += time.perf_counter() - t0
 
     t0 = time.perf_counter()
     representative = duplicate_groups(fingerprints)
@@ -365,17 +395,14 @@ def run(opts: RunOptions, *, on_article: ProgressHook | None = None) -> RunSumma
         w = AtomicJsonl(opts.out / name)
         w.write_all(rows)
         w.commit()
-    run_row = run_json(opts, summary, started)
-    atomic_write_text(opts.out / "run.json", dumps_pretty(run_row))
     html = render_html(
         facts=facts_rows,
         conflicts=conflict_rows,
-        articles=list(read_jsonl(opts.out / "articles.jsonl")),
-        run=run_row,
+        articles=article_rows,
+        run=run_json(opts, summary, started),
     )
     atomic_write_text(opts.out / "report.html", html)
-    summary.seconds["write"] = time.perf_counter() - t0
-    # run.json is written again with the final timings.
+    summary.seconds["write"] += time.perf_counter() - t0
     atomic_write_text(opts.out / "run.json", dumps_pretty(run_json(opts, summary, started)))
     return summary
 
@@ -391,24 +418,25 @@ def _reason_family(reason: str) -> str:
     return reason.split(":", 1)[0].strip()
 
 
-def _account(summary: RunSummary, o: ArticleOutcome) -> None:
+def _account(summary: RunSummary, record: dict[str, Any]) -> None:
     summary.read += 1
-    row = o.row
+    row = record["row"]
     if row["status"] == "ok":
         summary.processed += 1
         summary.languages[str(row["lang"])] += 1
     else:
         summary.quarantined[_reason_family(str(row["reason"]))] += 1
-    if o.error is not None:
+    if record.get("error") is not None:
         summary.errors += 1
-    for m in o.mentions:
+    for m in record.get("mentions", ()):
         summary.mentions[str(m["kind"])] += 1
         if m["kind"] == "money" and m["normalized"] is None:
             summary.unnormalised_money += 1
-    for c in o.claims:
-        if c.normalized.rate_date is not None:
-            summary.rate_days.add(c.normalized.rate_date)
-    for key, value in o.seconds.items():
+    for c in record.get("claims", ()):
+        day = c["normalized"].get("rate_date")
+        if day is not None:
+            summary.rate_days.add(day)
+    for key, value in record.get("seconds", {}).items():
         summary.seconds[key] += value
 
 

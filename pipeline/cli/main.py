@@ -41,6 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     run.add_argument("--engine", choices=("local", "ray"), default="local")
     run.add_argument("--model", type=Path, default=None, help="a trained model directory")
+    run.add_argument(
+        "--resume", action="store_true", help="go on with an interrupted run in the same DIR"
+    )
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary")
 
     conflicts = sub.add_parser("conflicts", help="print the conflict report of a run")
@@ -57,6 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--mentions", type=Path, default=None, help="gold mentions JSONL")
     evaluate.add_argument("--facts", type=Path, default=None, help="gold facts JSONL")
     evaluate.add_argument("--json", action="store_true", help="print scores as JSON")
+
+    from pipeline.cli import train_commands
+
+    train_commands.register(sub)
     return parser
 
 
@@ -76,6 +83,7 @@ def _cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
         workers=args.workers,
         engine=args.engine,
         model=args.model,
+        resume=args.resume,
         argv=("newsfacts", *argv),
     )
     console = Console(stderr=True)
@@ -214,6 +222,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_facts(args)
         if args.command == "evaluate":
             return _cmd_evaluate(args)
+        handler = getattr(args, "handler", None)
+        if handler is not None:
+            return int(handler(args))
     except (UsageError, InputError) as e:
         print(f"newsfacts: error: {e}", file=sys.stderr)
         return EXIT_USAGE

@@ -1,0 +1,99 @@
+"""The run's work file: one line per article analysed, appended as the run goes.
+
+Every outcome (the articles.jsonl row, its mentions, its claims and its text
+fingerprint) is one JSON line, flushed to disk per batch. A run killed at any moment
+leaves complete lines plus at most one partial last line, which is ignored; ``--resume``
+reads the complete lines, skips those articles and goes on. The final outputs are
+written from this file, so a resumed run ends with the same outputs as an
+uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import asdict
+from pathlib import Path
+from typing import IO, Any
+
+from pipeline.types import Claim, Evidence, Normalized, Qualifiers
+
+__all__ = ["Checkpoint", "claim_from_json", "claim_to_json"]
+
+
+def claim_to_json(c: Claim) -> dict[str, Any]:
+    return asdict(c)
+
+
+def claim_from_json(d: dict[str, Any]) -> Claim:
+    return Claim(
+        subject=d["subject"],
+        subject_type=d["subject_type"],
+        predicate=d["predicate"],
+        value=d["value"],
+        value_max=d["value_max"],
+        unit=d["unit"],
+        normalized=Normalized(**d["normalized"]),
+        qualifiers=Qualifiers(**d["qualifiers"]),
+        evidence=Evidence(**d["evidence"]),
+        published=d["published"],
+        source_key=d["source_key"],
+        confidence=d["confidence"],
+        extra=tuple(tuple(x) for x in d["extra"]),  # type: ignore[misc]
+    )
+
+
+class Checkpoint:
+    """Append-only JSONL of article outcomes under ``DIR/.newsfacts-work/``."""
+
+    NAME = "outcomes.jsonl"
+
+    def __init__(self, out: Path, *, resume: bool) -> None:
+        self.dir = out / ".newsfacts-work"
+        self.path = self.dir / self.NAME
+        self.dir.mkdir(parents=True, exist_ok=True)
+        if not resume:
+            self.path.unlink(missing_ok=True)
+        self._valid_bytes = self._truncate_partial_tail()
+        self._fh: IO[str] | None = None
+
+    def _truncate_partial_tail(self) -> int:
+        """Cut a partial last line (a kill mid-write) so that appends start clean."""
+        if not self.path.exists():
+            return 0
+        data = self.path.read_bytes()
+        end = data.rfind(b"\n") + 1
+        if end != len(data):
+            with self.path.open("r+b") as fh:
+                fh.truncate(end)
+        return end
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        if not self.path.exists():
+            return
+        with self.path.open(encoding="utf-8") as fh:
+            for line in fh:
+                if line.endswith("\n"):
+                    row: dict[str, Any] = json.loads(line)
+                    yield row
+
+    def done_ids(self) -> set[str]:
+        return {str(row["row"]["article_id"]) for row in self}
+
+    def append(self, outcome: dict[str, Any]) -> None:
+        if self._fh is None:
+            self._fh = self.path.open("a", encoding="utf-8")
+        self._fh.write(json.dumps(outcome, ensure_ascii=False, separators=(",", ":")))
+        self._fh.write("\n")
+
+    def flush(self) -> None:
+        if self._fh is not None:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self.flush()
+            self._fh.close()
+            self._fh = None
