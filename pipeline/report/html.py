@@ -34,7 +34,7 @@ from pipeline.report.tables import (
     summary_rows,
 )
 
-__all__ = ["highlight", "locate", "render_html"]
+__all__ = ["chart", "highlight", "locate", "render_html"]
 
 _MAX_EVIDENCE_PER_FACT = 3
 _CHART_WIDTH = 560

@@ -47,6 +47,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 _STATUS_STYLE = {"single": "cyan", "agreed": "green", "conflict": "bold red"}
 _SECTION_ORDER = (
+    "count",
     "article",
     "quarantin",
     "mention",
