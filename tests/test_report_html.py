@@ -425,6 +425,7 @@ def test_empty_states_are_friendly(inputs: Mapping[str, Any], messages: list[str
         '<a href="#conflict-0">',
         "0.72",
         "rule: latest_stage",
+        "The figures are different stages of the same thing",
         "230 MW is the initial capacity",
         "2025-10-16",
         "extract",

@@ -164,9 +164,10 @@ def test_distinct_values_are_shown_distinctly(values: Sequence[float], digits: i
     [
         (
             {"stage": "target", "time": "2026", "approx": True, "bound": "min"},
-            ["stage: target", "time: 2026", "approx"],
+            ["stage: target", "time: 2026"],
         ),
         ({"stage": None, "approx": False}, []),
+        ({"scope": "phase 1", "firm": True}, ["scope: phase 1", "firm"]),
         (None, []),
     ],
 )
@@ -176,7 +177,12 @@ def test_format_qualifiers(qualifiers: Any, expected: list[str]) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("Électricité de France", "electricite de france"), ("STARGATE", "stargate"), ("", "")],
+    [
+        ("Électricité de France", "electricite de france"),
+        ("STARGATE", "stargate"),
+        ("L\u2019Oréal  Groupe", "l'oreal groupe"),
+        ("", ""),
+    ],
 )
 def test_fold(text: str, expected: str) -> None:
     assert fold(text) == expected

@@ -222,6 +222,8 @@ def _conflict(
     if spread is not None:
         yield f'<span class="muted">spread {spread:.0%}</span>'
     yield "</header>"
+    if kind and labels().conflict_types.get(kind):
+        yield f'<p class="muted">{_e(labels().conflict_types[kind].capitalize())}.</p>'
     resolution = conflict.get("resolution")
     res = resolution if isinstance(resolution, Mapping) else {}
     yield '<div class="resolution">Chosen: <span class="value">'

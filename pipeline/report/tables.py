@@ -131,8 +131,9 @@ def records(items: Sequence[Any], *, name: str) -> list[Mapping[str, Any]]:
 
 def fold(text: str) -> str:
     """``text`` without case or accents, for forgiving matches (``Équinor`` → ``equinor``)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    decomposed = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return " ".join(bare.split())
 
 
 def as_float(value: Any) -> float | None:
@@ -214,12 +215,15 @@ def distinct_digits(values: Sequence[float], *, unit: str | None = None) -> int:
 
 
 def format_qualifiers(qualifiers: Any) -> list[str]:
-    """The qualifiers worth showing, as short ``key: value`` strings."""
+    """The qualifiers worth showing, as short ``key: value`` strings.
+
+    ``approx`` and ``bound`` are left out: the value shows them (``≈``, ``≥``, ``≤``).
+    """
     if not isinstance(qualifiers, Mapping):
         return []
     out: list[str] = []
     for key, value in qualifiers.items():
-        if value is None or value is False or value == "" or key == "bound":
+        if value is None or value is False or value == "" or key in {"approx", "bound"}:
             continue
         out.append(str(key) if value is True else f"{key}: {value}")
     return out
