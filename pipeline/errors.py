@@ -95,6 +95,9 @@ class Errors:
     E116 = "already read through another path: {path}"
     E117 = "unreadable folder: {detail}"
     E118 = "not a regular file or folder"
+    # extract (E200-E249)
+    E200 = "Language data {lang}/{name}.yaml: {detail}"
+    E201 = "Unknown unit symbol {unit!r}; known: {known}"
     # facts (E300-E349)
     E300 = "Subject gazetteer {path} is malformed: {detail}"
     E301 = "Unknown subject type {kind!r} in {path}"
