@@ -1,9 +1,11 @@
 """Score the extractors against the peer test suites and print the results table.
 
-Usage: ``python benchmarks/peer_suites.py [--suites DIR] [--failures DIR] [--markdown]``
+Usage, from the project root:
+``python -m benchmarks.peer_suites [--suites DIR] [--failures DIR] [--markdown] [--update-readme]``
 
 Writes ``benchmarks/peer_results.json`` and, for each suite with failing cases,
-``<failures>/peer_failures_<suite>.txt`` (default: the system temporary folder).
+``<failures>/peer_failures_<suite>.txt`` (default: the system temporary folder);
+``--update-readme`` rewrites the table between the markers of ``benchmarks/README.md``.
 The scope rules are in ``pipeline/evaluate/peers.py`` and ``benchmarks/README.md``.
 """
 
@@ -19,6 +21,8 @@ from pipeline.evaluate.peers import SuiteResult, failure_report, project_extract
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_SUITES = HERE.parent.parent / "shared" / "peer-suites"
+README = HERE / "README.md"
+START, END = "<!-- peer-results:start -->", "<!-- peer-results:end -->"
 
 
 def table(results: list[SuiteResult], *, markdown: bool) -> str:
@@ -41,12 +45,23 @@ def table(results: list[SuiteResult], *, markdown: bool) -> str:
     return "\n".join(line(row) for row in [header, *rows])
 
 
+def update_readme(path: Path, block: str) -> None:
+    """Replace the text between the result markers of ``path`` with ``block``."""
+    text = path.read_text(encoding="utf-8")
+    head, sep, rest = text.partition(START)
+    _, sep_end, tail = rest.partition(END)
+    if not sep or not sep_end:
+        raise SystemExit(f"{path.name} has no {START} ... {END} markers")
+    path.write_text(f"{head}{START}\n{block}\n{END}{tail}", encoding="utf-8")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--suites", type=Path, default=DEFAULT_SUITES)
     parser.add_argument("--failures", type=Path, default=Path(tempfile.gettempdir()))
     parser.add_argument("--out", type=Path, default=HERE / "peer_results.json")
     parser.add_argument("--markdown", action="store_true")
+    parser.add_argument("--update-readme", action="store_true")
     args = parser.parse_args()
 
     extractors = project_extractors()
@@ -72,6 +87,10 @@ def main() -> int:
         "seconds": round(seconds, 2),
         "unavailable": list(extractors.errors),
     }
+    if args.update_readme:
+        unavailable = "".join(f"\n\nUnavailable when measured: {e}." for e in extractors.errors)
+        note = f"\n\n{cases} in-scope cases, scored in {seconds:.1f} s.{unavailable}"
+        update_readme(README, table(results, markdown=True) + note)
     args.out.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return 0
 
