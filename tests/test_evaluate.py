@@ -273,3 +273,16 @@ def test_fact_scores(tmp_path: Path) -> None:
     assert scores.kind("power_capacity") == Counts(tp=2)
     assert scores.kind("jobs") == Counts(fp=1, fn=1)
     assert scores.recall == pytest.approx(0.75)
+
+
+@pytest.mark.parametrize("name", ["seeds", "corpus"])
+def test_gold_files_score_perfectly_against_themselves(gold_dir: Path, name: str) -> None:
+    gold = read_jsonl(gold_dir / name / "mentions.jsonl")
+    assert gold
+    assert all(
+        {"article_id", "start", "end", "text", "kind", "value", "unit"} <= set(g) for g in gold
+    )
+    scores = score_mentions(gold, gold)
+    assert (scores.fp, scores.fn) == (0, 0)
+    assert scores.f1 == 1.0
+    assert {k for k, c in scores.per_kind.items() if c.f1 == 1.0} == {str(g["kind"]) for g in gold}
