@@ -1,13 +1,725 @@
-"""Dates in running text (placeholder until the date extractor lands)."""
+"""Dates in running text: absolute, partial and relative date expressions.
+
+:func:`find_dates` returns one :class:`~pipeline.types.Quantity` of kind ``date`` per
+expression, with ``date`` the ISO 8601 value at the expression's own precision:
+
+============================  ==============  ======================================
+expression                    ``date``        family
+============================  ==============  ======================================
+``1er août 2025``             ``2025-08-01``  written day, month, year
+``octobre 2025``              ``2025-10``     month and year
+``16/10/2025``, ``2024-05``   ``2025-10-16``  all digits (day/month order is data)
+``fin 2026``, ``mi-2025``     ``2026-12``     a part of a year (or of a month)
+``T1 2025``, ``H2 2026``      ``2025-Q1``     quarters (``Q``) and halves (``H``)
+``en 2025``, ``d'ici 2030``   ``2030``        a bare year after a cue word
+``jeudi``, ``l'an prochain``  ``2025-10-16``  relative to ``published``
+============================  ==============  ======================================
+
+Words are data: month names in ``pipeline/lang/<xx>/months.yaml``, every other word
+(weekdays, relative words, year parts, quarter words, cues, the order of an all-digit
+date) in ``dates.yaml``. The code knows no language.
+
+Conservative by design: a bare number is never a date; a bare year needs a cue word
+("en 2025", "by 2030", "l'année 2026") or a date right before it ("en 2024 et 2025");
+a month name that is also a common word ("mai", "Mars", "May", "March") needs a day
+or a year next to it; years are 1900-2100. Flags: ``target`` ("d'ici", "by"),
+``since``, ``until``; ``relative`` and ``year_inferred`` for values read against
+``published``, and ``unresolved`` when it is ``None`` (then ``date`` is ``None``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
+from pipeline.errors import Errors, LexiconError
+from pipeline.lang import load_lang_file
 from pipeline.types import Quantity
+
+__all__ = ["find_dates", "lexicon_keys"]
+
+# Apostrophe-like characters (dateparser's list): a "'" in the data matches any of them.
+_APOSTROPHES = "'’ʼʻ՚ꞌ＇′‵ʹ"
+_APOS_CLASS = f"[{_APOSTROPHES}]"
+# After a phrase ending in "-" or an apostrophe the next word may follow directly.
+_JOIN = rf"(?:(?<=[-{_APOSTROPHES}])\s*|\s+)"
+_YEAR = r"(?:19\d\d|20\d\d|2100)"
+_DAY = r"(?:0?[1-9]|[12]\d|3[01])"
+# What may not follow a number that ends a date: a letter, a decimal, another number.
+_END = r"(?![\w%€$£]|[.,:/-]\d)"
+_LEFT = r"(?<![\w.,/$€£#-])"
+_NEVER = r"(?!)"
+_CUE_WINDOW = 40
+_DIGIT = re.compile(r"\d")
+_DASHES = frozenset({"-", "–"})
+_FLAG_ORDER = ("target", "since", "until")
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    start: int
+    end: int
+    date: str | None
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexicon:
+    """One language's date words, normalised, and the patterns built from them."""
+
+    months: Mapping[str, int]
+    needs_context: frozenset[str]
+    weekdays: Mapping[str, int]
+    modifiers: Mapping[str, str]
+    relative_days: Mapping[str, int]
+    relative_periods: Mapping[str, tuple[str, int]]
+    year_context: frozenset[str]
+    year_parts: Mapping[str, int]
+    period_words: Mapping[str, tuple[str, int]]
+    period_abbreviations: Mapping[str, tuple[str, int]]
+    ordinals: Mapping[str, int]
+    numeric_order: tuple[str, ...]
+    patterns: Mapping[str, re.Pattern[str]]
+    cue: re.Pattern[str]
+    year_noun_before: re.Pattern[str]
+    amount_after: re.Pattern[str]
+    continuation: re.Pattern[str]
+
+
+def _norm(phrase: str) -> str:
+    """Lower case, one apostrophe, single spaces, no trailing dot: the lookup key."""
+    out = phrase.lower()
+    for apostrophe in _APOSTROPHES[1:]:
+        out = out.replace(apostrophe, "'")
+    return " ".join(out.split()).rstrip(".")
+
+
+def _phrase_re(phrase: str, *, capitalized: bool = False) -> str:
+    """A regex for a data phrase: any apostrophe, any run of spaces, optional capital."""
+    parts: list[str] = []
+    for i, char in enumerate(phrase):
+        if char in _APOSTROPHES:
+            parts.append(_APOS_CLASS)
+        elif char == " ":
+            parts.append(r"\s+")
+        elif i == 0 and capitalized and char.isalpha():
+            parts.append(f"(?-i:{re.escape(char.upper())})")
+        else:
+            parts.append(re.escape(char))
+    return "".join(parts)
+
+
+def _alt(phrases: Iterable[str], *, capitalized: bool = False) -> str:
+    """Alternation of phrases, longest first so that regex alternation prefers them."""
+    unique = sorted(set(phrases), key=lambda p: (-len(p), p))
+    if not unique:
+        return _NEVER
+    return "(?:" + "|".join(_phrase_re(p, capitalized=capitalized) for p in unique) + ")"
+
+
+def _month_forms(data: Mapping[str, Any], path: str) -> tuple[dict[str, int], set[str], str]:
+    """Month lookup, forms that need a day or year, and the month regex."""
+    months: dict[str, int] = {}
+    needs_context = {_norm(str(w)) for w in data.get("ambiguous", [])}
+    capitalized = bool(data.get("capitalized", False))
+    regexes: list[tuple[int, str]] = []
+    for number, forms in data["months"].items():
+        month = int(number)
+        if not 1 <= month <= 12 or not isinstance(forms, dict):
+            raise LexiconError(Errors.E250.format(path=path, entry=number))
+        for name in forms.get("names", []):
+            months[_norm(str(name))] = month
+            regexes.append((len(str(name)), _phrase_re(str(name), capitalized=capitalized)))
+        for abbreviation in forms.get("abbreviations", []):
+            text = str(abbreviation)
+            key = _norm(text)
+            months[key] = month
+            needs_context.add(key)
+            dot = r"\." if text.endswith(".") else r"\.?"
+            body = _phrase_re(text.rstrip("."), capitalized=capitalized)
+            regexes.append((len(text), body + dot))
+    regexes.sort(key=lambda r: -r[0])
+    return months, needs_context, "(?:" + "|".join(r for _, r in regexes) + ")"
+
+
+def _numeric_re(order: tuple[str, ...]) -> str:
+    """Regex of an all-digit date in the language's order ("16/10/2025")."""
+    width = {"day": r"\d{1,2}", "month": r"\d{1,2}", "year": r"\d{4}|\d{2}"}
+    parts = [f"(?P<{name}>{width[name]})" for name in order]
+    return _LEFT + parts[0] + r"(?P<sep>[/.-])" + parts[1] + "(?P=sep)" + parts[2] + _END
+
+
+def _build(lang: str) -> _Lexicon:
+    months_data = load_lang_file(lang, "months")
+    data = load_lang_file(lang, "dates")
+    path = f"{lang}/dates.yaml"
+    try:
+        months, needs_context, month_re = _month_forms(months_data, f"{lang}/months.yaml")
+        order = tuple(str(p) for p in data["numeric_order"])
+        if sorted(order) != ["day", "month", "year"]:
+            raise LexiconError(Errors.E250.format(path=path, entry="numeric_order"))
+        full_names = [
+            str(n)
+            for forms in months_data["months"].values()
+            for n in forms.get("names", [])
+            if _norm(str(n)) not in needs_context
+        ]
+        month_capitalized = bool(months_data.get("capitalized", False))
+        weekday_capitalized = bool(data.get("weekday_capitalized", False))
+        weekdays = {_norm(str(k)): int(v) for k, v in data["weekdays"].items()}
+        modifiers: dict[str, str] = {}
+        mod_words: dict[str, list[str]] = {"before": [], "after": []}
+        for position in ("before", "after"):
+            for meaning, words in data["modifiers"][position].items():
+                for word in words:
+                    modifiers[_norm(str(word))] = str(meaning)
+                    mod_words[position].append(str(word))
+        relative_days = {_norm(str(k)): int(v) for k, v in data["relative_days"].items()}
+        relative_periods = {
+            _norm(str(phrase)): (str(unit), int(offset))
+            for unit, phrases in data["relative_periods"].items()
+            for phrase, offset in phrases.items()
+        }
+        year_context = frozenset(_norm(str(p)) for p in data["year_context"])
+        year_parts = {
+            _norm(str(p)): int(part["month"])
+            for part in data["year_parts"].values()
+            for p in part["phrases"]
+        }
+        period_words: dict[str, tuple[str, int]] = {}
+        period_abbreviations: dict[str, tuple[str, int]] = {}
+        for period in data["periods"].values():
+            value = (str(period["code"]), int(period["count"]))
+            period_words.update({_norm(str(w)): value for w in period["words"]})
+            period_abbreviations.update({str(a): value for a in period["abbreviations"]})
+        ordinals = {_norm(str(k)): int(v) for k, v in data["ordinals"].items()}
+        cues = {str(flag): [str(p) for p in phrases] for flag, phrases in data["cues"].items()}
+        connectors = [str(c) for c in data["range_connectors"]]
+        day_connectors = [c for c in connectors if c != ","]
+        text_orders = {str(o) for o in data["text_orders"]}
+        suffix = _alt(str(s) for s in data["day_suffixes"])
+        year_nouns = [str(n) for n in data["year_nouns"]]
+        not_before = [str(w) for w in data["not_before"]]
+        openers = [str(w) for w in data["range_openers"]]
+        month_year_connectors = [str(w) for w in months_data["month_year_connectors"]]
+        period_connectors = [str(w) for w in data["period_connectors"]]
+    except (KeyError, TypeError, ValueError, AttributeError) as e:
+        raise LexiconError(Errors.E251.format(lang=lang, detail=repr(e))) from e
+
+    wd = _alt((str(k) for k in data["weekdays"]), capitalized=weekday_capitalized)
+    mod_before = _alt(mod_words["before"])
+    mod_after = _alt(mod_words["after"])
+    day = rf"(?P<d>{_DAY}){suffix}?(?!\d)"
+    extra_day = rf"(?P<dx>{_DAY}){suffix}?(?!\d)"
+    dconn = _alt(day_connectors)
+    year_ref = _alt(
+        [str(p) for p in data["relative_periods"]["year"]] + [str(p) for p in data["year_context"]]
+    )
+    relative_phrases = [str(p) for p in data["relative_days"]] + [
+        str(p) for phrases in data["relative_periods"].values() for p in phrases
+    ]
+    abbreviations = "|".join(map(re.escape, period_abbreviations)) or _NEVER
+    ynoun = _alt(year_nouns)
+    year_tail = rf"(?:(?:{ynoun}){_JOIN}?)?(?P<y>{_YEAR}){_END}" rf"|(?P<yr>{year_ref})(?!\w)"
+    patterns: dict[str, str] = {
+        "numeric": _numeric_re(order),
+        "iso": rf"{_LEFT}(?P<y>{_YEAR})(?P<sep>[-/])(?P<m>0[1-9]|1[0-2])"
+        rf"(?:(?P=sep)(?P<d>0[1-9]|[12]\d|3[01]))?{_END}",
+        "month_year_digits": rf"{_LEFT}(?P<m>0?[1-9]|1[0-2])/(?P<y>{_YEAR}){_END}",
+        "month_year": rf"(?<![\w.])(?P<m>{month_re})(?!\w)\s*"
+        rf"(?:(?:{_alt(month_year_connectors)})\s+)?(?P<y>{_YEAR}){_END}",
+        "period_word": rf"(?<!\w)(?P<ord>{_alt(ordinals)})\s+(?P<pw>{_alt(period_words)})(?!\w)"
+        rf"(?:\s+(?:(?:{_alt(period_connectors)}){_JOIN})?(?:{year_tail}))?",
+        "period_abbreviation": rf"(?<!\w)(?-i:(?P<ab>{abbreviations}))"
+        rf"(?P<n>[1-4])(?:\s*[-/']\s*|\s+(?:(?:{_alt(period_connectors)}){_JOIN})?)"
+        rf"(?:(?:{ynoun}){_JOIN}?)?(?P<y>{_YEAR}){_END}",
+        "part": rf"(?<!\w)(?P<part>{_alt(year_parts)}){_JOIN}"
+        rf"(?:(?P<m>{month_re})(?!\w)(?:\s+(?P<my>{_YEAR}){_END})?|{year_tail})",
+        "weekday": rf"(?<!\w)(?:(?P<mb>{mod_before})\s+)?(?P<wd>{wd})(?!\w)"
+        rf"(?:\s+(?P<ma>{mod_after})(?!\w))?",
+        "month_alone": rf"(?<!\w)(?:(?P<mb>{mod_before})\s+)?"
+        rf"(?P<m>{_alt(full_names, capitalized=month_capitalized)})(?!\w)"
+        rf"(?:\s+(?P<ma>{mod_after})(?!\w))?",
+        "relative": rf"(?<!\w)(?P<rel>{_alt(relative_phrases)})(?!\w)",
+        "year_range": rf"{_LEFT}(?:(?P<op>{_alt(openers)})\s+)?(?P<y>{_YEAR})\s*"
+        rf"(?P<c>{_alt(connectors)})\s*(?P<y2>{_YEAR}){_END}",
+        "year": rf"{_LEFT}(?P<y>{_YEAR}){_END}(?!\s*[-–]?\s*\d)",
+    }
+    if "day_month" in text_orders:
+        patterns["day_month"] = (
+            rf"{_LEFT}(?:(?P<wd>{wd}),?\s+)?(?:{extra_day}\s*(?:{dconn})\s*)?"
+            rf"{day}\s+(?P<m>{month_re})(?!\w)(?:,?\s+(?P<y>{_YEAR}){_END})?"
+        )
+    if "month_day" in text_orders:
+        patterns["month_day"] = (
+            rf"(?<![\w.])(?:(?P<wd>{wd}),?\s+)?(?P<m>{month_re})(?!\w)\s*{day}(?![\w]|[.,:]\d)"
+            rf"(?:\s*(?:{dconn})\s*{extra_day}(?!\w))?(?:,?\s+(?P<y>{_YEAR}){_END})?"
+        )
+    flags = re.IGNORECASE
+    cue_groups = "|".join(f"(?P<{flag}>{_alt(phrases)})" for flag, phrases in cues.items())
+    return _Lexicon(
+        months=months,
+        needs_context=frozenset(needs_context),
+        weekdays=weekdays,
+        modifiers=modifiers,
+        relative_days=relative_days,
+        relative_periods=relative_periods,
+        year_context=year_context,
+        year_parts=year_parts,
+        period_words=period_words,
+        period_abbreviations=period_abbreviations,
+        ordinals=ordinals,
+        numeric_order=order,
+        patterns={name: re.compile(p, flags) for name, p in patterns.items()},
+        cue=re.compile(rf"(?<!\w)(?:{cue_groups}){_JOIN}\Z", flags),
+        year_noun_before=re.compile(rf"(?<!\w){ynoun}{_JOIN}?\Z", flags),
+        amount_after=re.compile(rf"\s*{_alt(not_before)}(?!\w)", flags),
+        continuation=re.compile(rf"\s*(?:{_alt(connectors)})\s*", flags),
+    )
+
+
+@cache
+def _lexicon(lang: str) -> _Lexicon:
+    return _build(lang)
+
+
+def lexicon_keys(lang: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Top-level keys of ``months.yaml`` and ``dates.yaml`` for ``lang`` (sorted)."""
+    return (
+        tuple(sorted(load_lang_file(lang, "months"))),
+        tuple(sorted(load_lang_file(lang, "dates"))),
+    )
+
+
+# --- values ---------------------------------------------------------------------------
+
+
+def _day_iso(year: int, month: int, day: int) -> str | None:
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _month_index(year: int, month: int) -> int:
+    return year * 12 + month - 1
+
+
+def _month_iso(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def _nearest_month(month: int, published: dt.date, mode: str | None) -> str:
+    """The occurrence of ``month`` nearest to ``published`` (ties: the past one).
+
+    ``mode`` ``last``/``next`` asks for the latest one strictly before / the first one
+    strictly after the publication month.
+    """
+    now = _month_index(published.year, published.month)
+    options = [_month_index(published.year + k, month) for k in (-1, 0, 1)]
+    if mode == "last":
+        return _month_iso(max(i for i in options if i < now))
+    if mode == "next":
+        return _month_iso(min(i for i in options if i > now))
+    return _month_iso(min(options, key=lambda i: (abs(i - now), i > now)))
+
+
+def _nearest_day(month: int, day: int, published: dt.date) -> str | None:
+    """The date ``day``/``month`` nearest to ``published`` (ties: the past one)."""
+    options: list[dt.date] = []
+    for year in (published.year - 1, published.year, published.year + 1):
+        try:
+            options.append(dt.date(year, month, day))
+        except ValueError:
+            continue
+    if not options:
+        return None
+    best = min(options, key=lambda d: (abs((d - published).days), d > published))
+    return best.isoformat()
+
+
+def _weekday(weekday: int, published: dt.date, mode: str | None) -> str:
+    """``jeudi``: the latest such day on or before ``published``; ``last``: strictly
+    before; ``next``: the first one strictly after."""
+    if mode == "next":
+        ahead = (weekday - published.isoweekday()) % 7 or 7
+        return (published + dt.timedelta(days=ahead)).isoformat()
+    back = (published.isoweekday() - weekday) % 7
+    if mode == "last" and back == 0:
+        back = 7
+    return (published - dt.timedelta(days=back)).isoformat()
+
+
+def _relative_period(unit: str, offset: int, published: dt.date) -> str | None:
+    if unit == "year":
+        return f"{published.year + offset:04d}"
+    if unit == "month":
+        return _month_iso(_month_index(published.year, published.month) + offset)
+    if unit == "week":
+        iso = (published + dt.timedelta(weeks=offset)).isocalendar()
+        return f"{iso.year:04d}-W{iso.week:02d}"
+    if unit == "quarter":
+        index = published.year * 4 + (published.month - 1) // 3 + offset
+        return f"{index // 4:04d}-Q{index % 4 + 1}"
+    if unit == "day":
+        return (published + dt.timedelta(days=offset)).isoformat()
+    return None
+
+
+def _year_of(
+    match: re.Match[str], lex: _Lexicon, published: dt.date | None
+) -> tuple[int | None, tuple[str, ...]]:
+    """The year of a ``year_tail`` (group ``y`` or ``yr``), or the publication year."""
+    if match["y"]:
+        return int(match["y"]), ()
+    ref = _norm(match["yr"]) if match["yr"] else ""
+    flag = "relative" if ref in lex.relative_periods else "year_inferred"
+    if published is None:
+        return None, (flag, "unresolved")
+    unit, offset = lex.relative_periods.get(ref, ("year", 0))
+    return published.year + (offset if unit == "year" else 0), (flag,)
+
+
+# --- one function per pattern ---------------------------------------------------------
+
+_Handler = Callable[[str, re.Match[str], _Lexicon, "dt.date | None"], list[_Candidate]]
+
+
+def _written_day(
+    match: re.Match[str], lex: _Lexicon, published: dt.date | None, day: int
+) -> tuple[str | None, tuple[str, ...]] | None:
+    month = lex.months[_norm(match["m"])]
+    if match["y"]:
+        iso = _day_iso(int(match["y"]), month, day)
+        return None if iso is None else (iso, ())
+    if _day_iso(2024, month, day) is None:
+        return None
+    if published is None:
+        return None, ("year_inferred", "unresolved")
+    return _nearest_day(month, day, published), ("year_inferred",)
+
+
+def _day_month(
+    text: str, match: re.Match[str], lex: _Lexicon, published: dt.date | None
+) -> list[_Candidate]:
+    del text
+    main = _written_day(match, lex, published, int(match["d"]))
+    if main is None:
+        return []
+    if not match["dx"]:
+        return [_Candidate(match.start(), match.end(), *main)]
+    extra = _written_day(match, lex, published, int(match["dx"]))
+    if extra is None or int(match["dx"]) >= int(match["d"]):
+        return [_Candidate(match.start("d"), match.end(), *main)]
+    return [
+        _Candidate(match.start(), match.end("dx"), *extra),
+        _Candidate(match.start("d"), match.end(), *main),
+    ]
+
+
+def _month_day(
+    text: str, match: re.Match[str], lex: _Lexicon, published: dt.date | None
+) -> list[_Candidate]:
+    del text
+    main = _written_day(match, lex, published, int(match["d"]))
+    if main is None:
+        return []
+    if not match["dx"]:
+        return [_Candidate(match.start(), match.end(), *main)]
+    extra = _written_day(match, lex, published, int(match["dx"]))
+    if extra is None or int(match["dx"]) <= int(match["d"]):
+        return [_Candidate(match.start(), match.end("d"), *main)]
+    return [
+        _Candidate(match.start(), match.end("d"), *main),
+        _Candidate(match.start("dx"), match.end(), *extra),
+    ]
+
+
+def _numeric(
+    text: str, match: re.Match[str], lex: _Lexicon, published: dt.date | None
+) -> list[_Candidate]:
+    del text, lex, published
+    year = match["year"]
+    if len(year) == 2:
+        if match["sep"] != "/":
+            return []
+        year = ("20" if int(year) < 70 else "19") + year
+    if not 1900 <= int(year) <= 2100:
+        return []
+    iso = _day_iso(int(year), int(match["month"]), int(match["day"]))
+    return [] if iso is None else [_Candidate(match.start(), match.end(), iso)]
+
+
+def _iso(
+    text: str, match: re.Match[str], lex: _Lexicon, published: dt.date | None
+) -> list[_Candidate]:
+    del text, lex, published
+    if match["d"] is None:
+        if match["sep"] != "-":
+            return []
+        return [_Candidate(match.start(), match.end(), f"{match['y']}-{match['m']}")]
+    iso = _day_iso(int(match["y"]), int(match["m"]), int(match["d"]))
+    return [] if iso is None else [_Candidate(match.start(), match.end(), iso)]
+
+
+def _month_year_digits(
+    text: str, match: re.Match[str], lex: _Lexicon, published: dt.date | None
+) -> list[_Candidate]:
+    del text, lex, published
+    return [_Candidate(match.start(), match.end(), f"{match['y']}-{int(match['m']):02d}")]
+
+
+def _month_year(
+    text: str, match: re.Match[str], lex: _Lexicon, published: dt.date | None
+) -> list[_Candidate]:
+    del text, published
+    month = lex.months[_norm(match["m"])]
+    return [_Candidate(match.start(), match.end(), f"{match['y']}-{month:02d}")]
+
+
+def _period(
+    match: re.Match[str],
+    lex: _Lexicon,
+    published: dt.date | None,
+    *,
+    code: str,
+    count: int,
+    number: int,
+) -> list[_Candidate]:
+    if number == -1 and match["y"]:
+        number = count
+    if not 1 <= number <= count:
+        return []
+    year, flags = _year_of(match, lex, published)
+    date = None if year is None else f"{year:04d}-{code}{number}"
+    return [_Candidate(match.start(), match.end(), date, flags)]
+
+
+def _period_word(
+    text: str, match: re.Match[str], lex: _Lexicon, published: dt.date | None
+) -> list[_Candidate]:
+    del text
+    code, count = lex.period_words[_norm(match["pw"])]
+    return _period(
+        match, lex, published, code=code, count=count, number=lex.ordinals[_norm(match["ord"])]
+    )
+
+
+def _period_abbreviation(
+    text: str, match: re.Match[str], lex: _Lexicon, published: dt.date | None
+) -> list[_Candidate]:
+    del text
+    code, count = lex.period_abbreviations[match["ab"]]
+    return _period(match, lex, published, code=code, count=count, number=int(match["n"]))
+
+
+def _part(
+    text: str, match: re.Match[str], lex: _Lexicon, published: dt.date | None
+) -> list[_Candidate]:
+    del text
+    if match["m"]:
+        month = lex.months[_norm(match["m"])]
+        if match["my"]:
+            date: str | None = f"{match['my']}-{month:02d}"
+            flags: tuple[str, ...] = ()
+        elif published is None:
+            date, flags = None, ("year_inferred", "unresolved")
+        else:
+            date, flags = _nearest_month(month, published, None), ("year_inferred",)
+        return [_Candidate(match.start(), match.end(), date, flags)]
+    year, flags = _year_of(match, lex, published)
+    month = lex.year_parts[_norm(match["part"])]
+    date = None if year is None else f"{year:04d}-{month:02d}"
+    return [_Candidate(match.start(), match.end(), date, flags)]
+
+
+def _modifier(match: re.Match[str], lex: _Lexicon) -> str | None:
+    word = match["mb"] or match["ma"]
+    return lex.modifiers[_norm(word)] if word else None
+
+
+def _weekday_match(
+    text: str, match: re.Match[str], lex: _Lexicon, published: dt.date | None
+) -> list[_Candidate]:
+    del text
+    if published is None:
+        return [_Candidate(match.start(), match.end(), None, ("relative", "unresolved"))]
+    weekday = lex.weekdays[_norm(match["wd"])]
+    date = _weekday(weekday, published, _modifier(match, lex))
+    return [_Candidate(match.start(), match.end(), date, ("relative",))]
+
+
+def _month_alone(
+    text: str, match: re.Match[str], lex: _Lexicon, published: dt.date | None
+) -> list[_Candidate]:
+    mode = _modifier(match, lex)
+    if mode is None and _cue(text, match.start(), lex) is None:
+        return []
+    if published is None:
+        return [_Candidate(match.start(), match.end(), None, ("year_inferred", "unresolved"))]
+    date = _nearest_month(lex.months[_norm(match["m"])], published, mode)
+    return [_Candidate(match.start(), match.end(), date, ("year_inferred",))]
+
+
+def _relative(
+    text: str, match: re.Match[str], lex: _Lexicon, published: dt.date | None
+) -> list[_Candidate]:
+    del text
+    key = _norm(match["rel"])
+    unit, offset = (
+        ("day", lex.relative_days[key]) if key in lex.relative_days else (lex.relative_periods[key])
+    )
+    if published is None:
+        return [_Candidate(match.start(), match.end(), None, ("relative", "unresolved"))]
+    date = _relative_period(unit, offset, published)
+    return [_Candidate(match.start(), match.end(), date, ("relative",))]
+
+
+def _year_range(
+    text: str, match: re.Match[str], lex: _Lexicon, published: dt.date | None
+) -> list[_Candidate]:
+    del published
+    first, last = int(match["y"]), int(match["y2"])
+    if last <= first or lex.amount_after.match(text, match.end()):
+        return []
+    if not match["op"] and match["c"] not in _DASHES and _cue(text, match.start(), lex) is None:
+        return []
+    return [
+        _Candidate(match.start("y"), match.end("y"), match["y"]),
+        _Candidate(match.start("y2"), match.end("y2"), match["y2"]),
+    ]
+
+
+def _year(
+    text: str, match: re.Match[str], lex: _Lexicon, published: dt.date | None
+) -> list[_Candidate]:
+    del published
+    if lex.amount_after.match(text, match.end()):
+        return []
+    return [_Candidate(match.start(), match.end(), match["y"])]
+
+
+_HANDLERS: dict[str, _Handler] = {
+    "numeric": _numeric,
+    "iso": _iso,
+    "month_year_digits": _month_year_digits,
+    "month_year": _month_year,
+    "day_month": _day_month,
+    "month_day": _month_day,
+    "period_word": _period_word,
+    "period_abbreviation": _period_abbreviation,
+    "part": _part,
+    "weekday": _weekday_match,
+    "month_alone": _month_alone,
+    "relative": _relative,
+    "year_range": _year_range,
+}
+# Patterns that cannot match without a digit: skipped on digit-free text.
+_NEEDS_DIGIT = frozenset(
+    {
+        "numeric",
+        "iso",
+        "month_year_digits",
+        "month_year",
+        "day_month",
+        "month_day",
+        "period_abbreviation",
+        "year_range",
+    }
+)
+
+
+# --- selection ------------------------------------------------------------------------
+
+
+def _cue(text: str, start: int, lex: _Lexicon) -> tuple[str, ...] | None:
+    """Flags of the cue word right before ``start`` (``()`` for a plain one), or None."""
+    found = lex.cue.search(text, max(0, start - _CUE_WINDOW), start)
+    if found is None:
+        return None
+    return tuple(flag for flag in _FLAG_ORDER if found.groupdict().get(flag))
+
+
+def _overlaps(candidate: _Candidate, taken: list[_Candidate]) -> bool:
+    return any(candidate.start < t.end and t.start < candidate.end for t in taken)
+
+
+def _select(candidates: list[_Candidate]) -> list[_Candidate]:
+    """Longest first, then leftmost; drop anything overlapping a kept candidate."""
+    kept: list[_Candidate] = []
+    for candidate in sorted(candidates, key=lambda c: (c.start - c.end, c.start)):
+        if not _overlaps(candidate, kept):
+            kept.append(candidate)
+    return sorted(kept, key=lambda c: c.start)
+
+
+def _with_cue_flags(text: str, candidate: _Candidate, lex: _Lexicon) -> _Candidate:
+    cue = _cue(text, candidate.start, lex) or ()
+    flags = tuple(dict.fromkeys((*cue, *candidate.flags)))
+    if flags == candidate.flags:
+        return candidate
+    return _Candidate(candidate.start, candidate.end, candidate.date, flags)
+
+
+def _continue_lists(
+    text: str, kept: list[_Candidate], pending: list[_Candidate], lex: _Lexicon
+) -> list[_Candidate]:
+    """Accept a bare year that follows a date with only a connector between them."""
+    out = list(kept)
+    for year in pending:
+        before = [c for c in out if c.end <= year.start]
+        if not before or _overlaps(year, out):
+            continue
+        previous = max(before, key=lambda c: c.end)
+        if lex.continuation.fullmatch(text, previous.end, year.start):
+            flags = tuple(f for f in previous.flags if f in _FLAG_ORDER)
+            out.append(_Candidate(year.start, year.end, year.date, flags))
+            out.sort(key=lambda c: c.start)
+    return out
 
 
 def find_dates(text: str, lang: str, *, published: dt.date | None = None) -> list[Quantity]:
-    """Every date expression in ``text``; see the module docstring."""
-    del text, lang, published
-    return []
+    """Every date expression in ``text``, sorted by start and non-overlapping.
+
+    ``lang`` picks the data in ``pipeline/lang/<lang>/``; ``published`` resolves
+    relative expressions ("jeudi", "l'an prochain"); without it they are returned
+    with ``date=None`` and the flag ``unresolved``.
+    """
+    lex = _lexicon(lang)
+    has_digit = _DIGIT.search(text) is not None
+    candidates: list[_Candidate] = []
+    pending: list[_Candidate] = []
+    for name, handler in _HANDLERS.items():
+        pattern = lex.patterns.get(name)
+        if pattern is None or (name in _NEEDS_DIGIT and not has_digit):
+            continue
+        for match in pattern.finditer(text):
+            candidates.extend(handler(text, match, lex, published))
+    if has_digit:
+        for match in lex.patterns["year"].finditer(text):
+            for year in _year(text, match, lex, published):
+                cued = _cue(text, year.start, lex) is not None
+                if cued or lex.year_noun_before.search(
+                    text, max(0, year.start - _CUE_WINDOW), year.start
+                ):
+                    candidates.append(year)
+                else:
+                    pending.append(year)
+    kept = [_with_cue_flags(text, c, lex) for c in _select(candidates)]
+    kept = _continue_lists(text, kept, pending, lex)
+    return [
+        Quantity(
+            start=c.start,
+            end=c.end,
+            text=text[c.start : c.end],
+            kind="date",
+            value=None,
+            date=c.date,
+            flags=c.flags,
+        )
+        for c in kept
+    ]
