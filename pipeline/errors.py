@@ -98,6 +98,9 @@ class Errors:
     # extract (E200-E249)
     E200 = "Language data {lang}/{name}.yaml: {detail}"
     E201 = "Unknown unit symbol {unit!r}; known: {known}"
+    # dates (E250-E299)
+    E250 = "Date data {path}: invalid entry {entry!r}"
+    E251 = "Date data for {lang!r} is malformed: {detail}"
     # facts (E300-E349)
     E300 = "Subject gazetteer {path} is malformed: {detail}"
     E301 = "Unknown subject type {kind!r} in {path}"
