@@ -82,6 +82,9 @@ class _Lexicon:
     period_words: Mapping[str, tuple[str, int]]
     period_abbreviations: Mapping[str, tuple[str, int]]
     ordinals: Mapping[str, int]
+    day_words: Mapping[str, int]
+    counted_units: Mapping[str, str]
+    counted_numbers: Mapping[str, int]
     numeric_order: tuple[str, ...]
     patterns: Mapping[str, re.Pattern[str]]
     cue: re.Pattern[str]
@@ -206,6 +209,16 @@ def _build(lang: str) -> _Lexicon:
         not_before = [str(w) for w in data["not_before"]]
         openers = [str(w) for w in data["range_openers"]]
         month_year_connectors = [str(w) for w in months_data["month_year_connectors"]]
+        day_words = {_norm(str(k)): int(v) for k, v in data["day_words"].items()}
+        day_month_connectors = [str(w) for w in data["day_month_connectors"]]
+        counted = data["counted"]
+        counted_units = {_norm(str(k)): str(v) for k, v in counted["units"].items()}
+        counted_numbers = {_norm(str(k)): int(v) for k, v in counted["numbers"].items()}
+        counted_words = {
+            (direction, position): [str(w) for w in counted[direction][position]]
+            for direction in ("past", "future")
+            for position in ("before", "after")
+        }
         period_connectors = [str(w) for w in data["period_connectors"]]
     except (KeyError, TypeError, ValueError, AttributeError) as e:
         raise LexiconError(Errors.E251.format(lang=lang, detail=repr(e))) from e
@@ -213,7 +226,7 @@ def _build(lang: str) -> _Lexicon:
     wd = _alt((str(k) for k in data["weekdays"]), capitalized=weekday_capitalized)
     mod_before = _alt(mod_words["before"])
     mod_after = _alt(mod_words["after"])
-    day = rf"(?P<d>{_DAY}){suffix}?(?!\d)"
+    day = rf"(?P<d>{_DAY}{suffix}?(?!\d)|{_alt(day_words)}(?!\w))"
     extra_day = rf"(?P<dx>{_DAY}){suffix}?(?!\d)"
     dconn = _alt(day_connectors)
     year_ref = _alt(
@@ -230,7 +243,7 @@ def _build(lang: str) -> _Lexicon:
         "iso": rf"{_LEFT}(?P<y>{_YEAR})(?P<sep>[-/])(?P<m>0[1-9]|1[0-2])"
         rf"(?:(?P=sep)(?P<d>0[1-9]|[12]\d|3[01]))?{_END}",
         "month_year_digits": rf"{_LEFT}(?P<m>0?[1-9]|1[0-2])/(?P<y>{_YEAR}){_END}",
-        "month_year": rf"(?<![\w.])(?P<m>{month_re})(?!\w)\s*"
+        "month_year": rf"(?<![\w.])(?P<m>{month_re})(?!\w)(?:\s*[,/-]\s*|\s+)"
         rf"(?:(?:{_alt(month_year_connectors)})\s+)?(?P<y>{_YEAR}){_END}",
         "period_word": rf"(?<!\w)(?P<ord>{_alt(ordinals)})\s+(?P<pw>{_alt(period_words)})(?!\w)"
         rf"(?:\s+(?:(?:{_alt(period_connectors)}){_JOIN})?(?:{year_tail}))?",
@@ -245,6 +258,11 @@ def _build(lang: str) -> _Lexicon:
         rf"(?P<m>{_alt(full_names, capitalized=month_capitalized)})(?!\w)"
         rf"(?:\s+(?P<ma>{mod_after})(?!\w))?",
         "relative": rf"(?<!\w)(?P<rel>{_alt(relative_phrases)})(?!\w)",
+        "counted": rf"(?<!\w)(?:(?P<pb>{_alt(counted_words['past', 'before'])})|"
+        rf"(?P<fb>{_alt(counted_words['future', 'before'])}))?\s*"
+        rf"(?<!\w)(?P<n>\d{{1,3}}|{_alt(counted_numbers)})\s+(?P<u>{_alt(counted_units)})(?!\w)"
+        rf"(?:\s+(?:(?P<pa>{_alt(counted_words['past', 'after'])})|"
+        rf"(?P<fa>{_alt(counted_words['future', 'after'])}))(?!\w))?",
         "year_range": rf"{_LEFT}(?:(?P<op>{_alt(openers)})\s+)?(?P<y>{_YEAR})\s*"
         rf"(?P<c>{_alt(connectors)})\s*(?P<y2>{_YEAR}){_END}",
         "year": rf"{_LEFT}(?P<y>{_YEAR}){_END}(?!\s*[-–]?\s*\d)",
@@ -252,12 +270,13 @@ def _build(lang: str) -> _Lexicon:
     if "day_month" in text_orders:
         patterns["day_month"] = (
             rf"{_LEFT}(?:(?P<wd>{wd}),?\s+)?(?:{extra_day}\s*(?:{dconn})\s*)?"
-            rf"{day}\s+(?P<m>{month_re})(?!\w)(?:,?\s+(?P<y>{_YEAR}){_END})?"
+            rf"{day}(?:\s+(?:{_alt(day_month_connectors)}\s+)?|[-/])(?P<m>{month_re})(?!\w)"
+            rf"(?:(?:\s*,)?\s+(?P<y>{_YEAR}){_END}|[-/](?P<yh>{_YEAR}){_END})?"
         )
     if "month_day" in text_orders:
         patterns["month_day"] = (
             rf"(?<![\w.])(?:(?P<wd>{wd}),?\s+)?(?P<m>{month_re})(?!\w)\s*{day}(?![\w]|[.,:]\d)"
-            rf"(?:\s*(?:{dconn})\s*{extra_day}(?!\w))?(?:,?\s+(?P<y>{_YEAR}){_END})?"
+            rf"(?:\s*(?:{dconn})\s*{extra_day}(?!\w))?(?:(?:\s*,)?\s+(?P<y>{_YEAR}){_END})?"
         )
     flags = re.IGNORECASE
     cue_groups = "|".join(f"(?P<{flag}>{_alt(phrases)})" for flag, phrases in cues.items())
@@ -273,6 +292,9 @@ def _build(lang: str) -> _Lexicon:
         period_words=period_words,
         period_abbreviations=period_abbreviations,
         ordinals=ordinals,
+        day_words=day_words,
+        counted_units=counted_units,
+        counted_numbers=counted_numbers,
         numeric_order=order,
         patterns={name: re.compile(p, flags) for name, p in patterns.items()},
         cue=re.compile(rf"(?<!\w)(?:{cue_groups}){_JOIN}\Z", flags),
@@ -393,8 +415,9 @@ def _written_day(
     match: re.Match[str], lex: _Lexicon, published: dt.date | None, day: int
 ) -> tuple[str | None, tuple[str, ...]] | None:
     month = lex.months[_norm(match["m"])]
-    if match["y"]:
-        iso = _day_iso(int(match["y"]), month, day)
+    year = match["y"] or match.groupdict().get("yh")
+    if year:
+        iso = _day_iso(int(year), month, day)
         return None if iso is None else (iso, ())
     if _day_iso(2024, month, day) is None:
         return None
@@ -403,17 +426,49 @@ def _written_day(
     return _nearest_day(month, day, published), ("year_inferred",)
 
 
+def _day_value(text: str, lex: _Lexicon) -> int:
+    """A day number written in digits ("16", "1er") or as a word ("premier")."""
+    digits = text[:2] if text[:2].isdigit() else text[:1]
+    return int(digits) if digits.isdigit() else lex.day_words[_norm(text)]
+
+
+def _counted(
+    text: str, match: re.Match[str], lex: _Lexicon, published: dt.date | None
+) -> list[_Candidate]:
+    """ "il y a deux ans", "in three months": a count of units from the publication date."""
+    del text
+    if match["pb"] or match["pa"]:
+        sign = -1
+    elif match["fb"] or match["fa"]:
+        sign = 1
+    else:
+        return []
+    if published is None:
+        return [_Candidate(match.start(), match.end(), None, ("relative", "unresolved"))]
+    raw = match["n"]
+    count = int(raw) if raw.isdigit() else lex.counted_numbers[_norm(raw)]
+    unit = lex.counted_units[_norm(match["u"])]
+    offset = sign * count
+    if unit == "day":
+        date: str | None = (published + dt.timedelta(days=offset)).isoformat()
+    elif unit == "week":
+        date = (published + dt.timedelta(weeks=offset)).isoformat()
+    else:
+        date = _relative_period(unit, offset, published)
+    return [_Candidate(match.start(), match.end(), date, ("relative",))]
+
+
 def _day_month(
     text: str, match: re.Match[str], lex: _Lexicon, published: dt.date | None
 ) -> list[_Candidate]:
     del text
-    main = _written_day(match, lex, published, int(match["d"]))
+    main = _written_day(match, lex, published, _day_value(match["d"], lex))
     if main is None:
         return []
     if not match["dx"]:
         return [_Candidate(match.start(), match.end(), *main)]
     extra = _written_day(match, lex, published, int(match["dx"]))
-    if extra is None or int(match["dx"]) >= int(match["d"]):
+    if extra is None or int(match["dx"]) >= _day_value(match["d"], lex):
         return [_Candidate(match.start("d"), match.end(), *main)]
     return [
         _Candidate(match.start(), match.end("dx"), *extra),
@@ -425,13 +480,13 @@ def _month_day(
     text: str, match: re.Match[str], lex: _Lexicon, published: dt.date | None
 ) -> list[_Candidate]:
     del text
-    main = _written_day(match, lex, published, int(match["d"]))
+    main = _written_day(match, lex, published, _day_value(match["d"], lex))
     if main is None:
         return []
     if not match["dx"]:
         return [_Candidate(match.start(), match.end(), *main)]
     extra = _written_day(match, lex, published, int(match["dx"]))
-    if extra is None or int(match["dx"]) <= int(match["d"]):
+    if extra is None or int(match["dx"]) <= _day_value(match["d"], lex):
         return [_Candidate(match.start(), match.end("d"), *main)]
     return [
         _Candidate(match.start(), match.end("d"), *main),
@@ -616,16 +671,17 @@ _HANDLERS: dict[str, _Handler] = {
     "weekday": _weekday_match,
     "month_alone": _month_alone,
     "relative": _relative,
+    "counted": _counted,
     "year_range": _year_range,
 }
-# Patterns that cannot match without a digit: skipped on digit-free text.
+# Patterns that cannot match without a digit: skipped on digit-free text ("day_month"
+# can: "le premier mars").
 _NEEDS_DIGIT = frozenset(
     {
         "numeric",
         "iso",
         "month_year_digits",
         "month_year",
-        "day_month",
         "month_day",
         "period_abbreviation",
         "year_range",
