@@ -355,7 +355,7 @@ def _read_parquet(ref: FileRef) -> Iterator[Record]:
             )
 
 
-class _GzipGuard(io.RawIOBase):
+class _GzipGuard:
     """A gzip stream that ends quietly at a break and remembers it.
 
     warcio treats any early end of data as the end of the archive; reading through
@@ -363,12 +363,8 @@ class _GzipGuard(io.RawIOBase):
     """
 
     def __init__(self, stream: gzip.GzipFile) -> None:
-        super().__init__()
         self._stream = stream
         self.error: str | None = None
-
-    def readable(self) -> bool:
-        return True
 
     def read(self, size: int = -1) -> bytes:
         if self.error is not None:
@@ -411,7 +407,7 @@ def _read_warc(ref: FileRef) -> Iterator[Record]:
         stream = _maybe_gunzip(raw)
         guard = _GzipGuard(stream) if isinstance(stream, gzip.GzipFile) else None
         try:
-            for record in ArchiveIterator(io.BufferedReader(guard) if guard else stream):
+            for record in ArchiveIterator(guard or stream):
                 number += 1
                 found = _http_html(record)
                 if found is None:
