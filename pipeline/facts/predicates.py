@@ -1,0 +1,191 @@
+"""Which predicate a figure states: a linear model over context features.
+
+``features`` turns a figure and the cue words around it into named feature values;
+``classify`` scores every predicate the figure's kind allows with the weights of
+``pipeline/facts/data/predicate_model.yaml`` and returns the best one, or ``other`` when
+nothing scores enough. Cue words are per language (``pipeline/lang/<xx>/predicates.yaml``);
+the weights are one model for every language, so a fitted model can replace the file.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from pipeline.errors import Errors, LexiconError
+from pipeline.facts.text import PhraseHit, compile_phrases, find_phrases
+from pipeline.lang import load_lang_file
+
+__all__ = [
+    "PREDICATES",
+    "PredicateModel",
+    "classify",
+    "cue_hits",
+    "features",
+    "predicate_model",
+    "score_predicates",
+]
+
+MODEL_PATH = Path(__file__).parent / "data" / "predicate_model.yaml"
+PREDICATES = (
+    "investment",
+    "equity",
+    "deal_value",
+    "contract_value",
+    "funding",
+    "revenue",
+    "valuation",
+    "stock_price",
+    "power_capacity",
+    "energy",
+    "gpu_count",
+    "jobs",
+    "area",
+    "people_trained",
+    "startups_supported",
+    "data_center_count",
+    "other",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PredicateModel:
+    """Weights and settings of the predicate classifier."""
+
+    decay_chars: float
+    after_factor: float
+    window_chars: int
+    min_score: float
+    allowed: Mapping[str, tuple[str, ...]]
+    weights: Mapping[str, Mapping[str, float]]
+    subject_type_bonus: Mapping[str, Mapping[str, float]]
+
+
+def _malformed(detail: str) -> LexiconError:
+    return LexiconError(Errors.E302.format(path=MODEL_PATH, detail=detail))
+
+
+@cache
+def predicate_model(path: Path = MODEL_PATH) -> PredicateModel:
+    """The predicate model stored at ``path`` (raises LexiconError E302)."""
+    try:
+        with path.open(encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+    except (OSError, yaml.YAMLError) as e:
+        raise _malformed(str(e)) from e
+    if not isinstance(data, dict):
+        raise _malformed("top level is not a mapping")
+    try:
+        weights = {
+            str(p): {str(f): float(w) for f, w in fw.items()} for p, fw in data["weights"].items()
+        }
+        allowed = {str(k): tuple(str(p) for p in ps) for k, ps in data["allowed"].items()}
+        bonus = {
+            str(k): {str(t): float(v) for t, v in tv.items()}
+            for k, tv in (data.get("subject_type_bonus") or {}).items()
+        }
+        model = PredicateModel(
+            decay_chars=float(data["decay_chars"]),
+            after_factor=float(data["after_factor"]),
+            window_chars=int(data["window_chars"]),
+            min_score=float(data["min_score"]),
+            allowed=allowed,
+            weights=weights,
+            subject_type_bonus=bonus,
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as e:
+        raise _malformed(f"{type(e).__name__}: {e}") from e
+    named = [*weights, *(p for ps in allowed.values() for p in ps)]
+    unknown = [p for p in named if p not in PREDICATES]
+    if unknown:
+        raise _malformed(f"unknown predicates {sorted(set(unknown))}")
+    return model
+
+
+@cache
+def _cue_patterns(lang: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    data = load_lang_file(lang, "predicates")
+    cues = data.get("cues")
+    if not isinstance(cues, dict):
+        raise LexiconError(Errors.E302.format(path=f"{lang}/predicates.yaml", detail="no cues map"))
+    bad = [p for p in cues if p not in PREDICATES]
+    if bad:
+        raise LexiconError(
+            Errors.E302.format(path=f"{lang}/predicates.yaml", detail=f"unknown predicates {bad}")
+        )
+    stems = compile_phrases(
+        ((p, str(w)) for p, v in cues.items() for w in (v or {}).get("stems", []) or []),
+        prefix=True,
+    )
+    words = compile_phrases(
+        ((p, str(w)) for p, v in cues.items() for w in (v or {}).get("words", []) or []),
+    )
+    return stems + words
+
+
+def cue_hits(folded: str, lang: str, *, start: int = 0, end: int = -1) -> list[PhraseHit]:
+    """Predicate cue words of ``lang`` in ``folded[start:end]`` (tag = predicate)."""
+    return find_phrases(folded, _cue_patterns(lang), start=start, end=end)
+
+
+def features(
+    *,
+    kind: str,
+    unit: str | None,
+    start: int,
+    end: int,
+    cues: Sequence[PhraseHit],
+    near_percent: bool = False,
+    model: PredicateModel | None = None,
+) -> dict[str, float]:
+    """Feature values of a figure at ``[start, end)`` given the cue hits around it."""
+    m = model or predicate_model()
+    feats: dict[str, float] = {"bias": 1.0, f"kind:{kind}": 1.0}
+    if unit:
+        feats[f"unit:{unit.lower()}"] = 1.0
+    if near_percent:
+        feats["near_percent"] = 1.0
+    for hit in cues:
+        if hit.end <= start:
+            distance, factor = start - hit.end, 1.0
+        elif hit.start >= end:
+            distance, factor = hit.start - end, m.after_factor
+        else:
+            distance, factor = 0, 1.0
+        if distance > m.window_chars:
+            continue
+        value = factor * math.exp(-distance / m.decay_chars)
+        name = f"cue:{hit.tag}"
+        feats[name] = max(feats.get(name, 0.0), value)
+    return feats
+
+
+def score_predicates(
+    feats: Mapping[str, float], kind: str, *, model: PredicateModel | None = None
+) -> dict[str, float]:
+    """Score of every predicate allowed for ``kind`` (none for kinds without predicates)."""
+    m = model or predicate_model()
+    return {
+        p: sum(w * feats.get(f, 0.0) for f, w in m.weights.get(p, {}).items())
+        for p in m.allowed.get(kind, ())
+    }
+
+
+def classify(
+    feats: Mapping[str, float], kind: str, *, model: PredicateModel | None = None
+) -> tuple[str, float]:
+    """The predicate and a confidence in [0, 1]; ``("other", 0.3)`` when unsure."""
+    m = model or predicate_model()
+    scores = sorted(score_predicates(feats, kind, model=m).items(), key=lambda kv: -kv[1])
+    if not scores or scores[0][1] < m.min_score:
+        return "other", 0.3
+    best, top = scores[0]
+    second = scores[1][1] if len(scores) > 1 else 0.0
+    confidence = top / (top + max(second, 0.0) + 0.25)
+    return best, round(min(max(confidence, 0.0), 1.0), 3)
