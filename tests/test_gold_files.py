@@ -62,7 +62,7 @@ MONEY_PREDICATES = frozenset(
 FIXED_FACT_UNITS = {"power_capacity": "MW", "energy": "MWh", "area": "m2"}
 COUNT_FACT_UNITS = {
     "gpu_count": {"gpu"},
-    "jobs": {"job", "worker", "person"},
+    "jobs": {"job", "employee", "person"},
     "people_trained": {"person"},
     "startups_supported": {"startup"},
     "data_center_count": {"data_center", "ai_factory"},
