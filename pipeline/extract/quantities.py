@@ -1,0 +1,318 @@
+"""Quantity mentions: money, power, energy, count, percent, area, duration.
+
+One extractor for every language, fed by the language data (STYLE 3, anti-pattern 5).
+Its decisions, documented once:
+
+* A mention is a number (digits or words, with its scales) plus what makes it a
+  quantity: a currency before or after it, a unit after it, or a counted noun after
+  it. A bare number ("en 2025", "Llama 3.1", "RTX 5090", "page 12") is not a mention.
+* The span covers the hedge or bound words before it ("environ", "plus de",
+  "jusqu'à", "about", "up to") and after it ("environ", "-plus", "or more"), a range
+  opener ("entre", "de", "between", "from"), and a currency symbol written before
+  the number. It does not cover the words that introduce a period before a duration
+  ("sur cinq ans", "over five years": the span is "cinq ans"/"five years"; there
+  "over" is not a bound).
+* Scale abbreviations ("M", "Md", "bn", "k") count only for money and counts; "5 m"
+  alone is a length and is skipped.
+* Percentage points ("+2 points de pourcentage") are kind ``percent`` with the flag
+  ``percentage_points`` (a difference of rates, not a share); basis points are
+  converted to percentage points.
+* A fraction that states a share ("un quart des", "two thirds of") is a ``percent``
+  (25, 66.67) with the flag ``fraction``.
+* Counts: the noun may follow after up to two modifiers from the data or capitalised
+  brand words ("100,000 Nvidia GPUs"); a four-digit year before such words, or a
+  number right after a model name ("RTX 5090 GPU"), is not a count.
+* Ages ("âgé de 35 ans", "a 45-year-old") and "il y a cinq ans" are not durations.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import cast
+
+from pipeline.extract.lexicon import Lexicon, Scale, fold, get_lexicon, symbol_key
+from pipeline.extract.numbers import CoreNumber, apply_scales, parse_core, read_scales
+from pipeline.normalize.units import to_canonical
+from pipeline.types import Kind, Quantity
+
+__all__ = ["extract_quantities"]
+
+_LOOKBACK = 48
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_MODEL_BEFORE = re.compile(r"(?<!\w)(?:[A-Z]{2,}\w*|[A-Z]+\d+\w*)[ \u00a0]$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Number:
+    core: CoreNumber
+    scales: tuple[Scale, ...]
+    end: int
+    digits: str | None
+
+    @property
+    def has_abbreviation(self) -> bool:
+        return any(s.abbreviation for s in self.scales)
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    kind: str
+    unit: str
+    end: int
+    flags: tuple[str, ...] = ()
+    brand_between: bool = False
+
+
+def _number(text: str, m: re.Match[str], lex: Lexicon) -> _Number | None:
+    core = parse_core(m, lex)
+    if core is None:
+        return None
+    scales, end = read_scales(text, core.end, lex)
+    return _Number(core, tuple(scales), end, m.group("dig"))
+
+
+def _without_scales(n: _Number) -> _Number:
+    return _Number(n.core, (), n.core.end, n.digits)
+
+
+def _unit(text: str, pos: int, lex: Lexicon, *, connector: bool) -> _Unit | None:
+    """The currency, unit or counted noun right after ``pos``, if any."""
+    m = lex.money_after.match(text, pos)
+    if m is not None and (connector or m.group("conn") is None):
+        sym, name = m.group("sym"), m.group("name")
+        iso = (
+            lex.currency_symbols.get(symbol_key(sym))
+            if sym is not None
+            else lex.currency_names.get(fold(name))
+        )
+        if iso is not None:
+            return _Unit("money", iso, m.end())
+    m = lex.unit_after.match(text, pos)
+    if m is not None and (connector or m.group("conn") is None):
+        usym, uword = m.group("usym"), m.group("uword")
+        entry = lex.unit_symbols.get(symbol_key(usym)) if usym else lex.units.get(fold(uword))
+        if entry is not None:
+            kind, unit = entry
+            if kind == "percentage_points":
+                return _Unit("percent", unit, m.end(), ("percentage_points",))
+            return _Unit(kind, unit, m.end())
+    m = lex.count_after.match(text, pos)
+    if m is not None and (connector or m.group("conn") is None):
+        noun = lex.count_nouns.get(fold(m.group("noun")))
+        if noun is not None:
+            return _Unit("count", noun, m.end(), brand_between=bool(m.group("mods")))
+    return None
+
+
+def _unit_for(
+    text: str, n: _Number, lex: Lexicon, *, money_before: bool = False
+) -> tuple[_Number, _Unit | None]:
+    connector = bool(n.scales) or n.core.approx
+    u = _unit(text, n.end, lex, connector=connector)
+    if money_before and (u is None or u.kind == "money"):
+        return n, u
+    if n.has_abbreviation and (u is None or u.kind not in {"money", "count"}):
+        bare = _without_scales(n)
+        return bare, _unit(text, bare.end, lex, connector=False)
+    return n, u
+
+
+def _hedge_before(
+    text: str, start: int, floor: int, lex: Lexicon, *, kind: str
+) -> tuple[int, str | None]:
+    m = lex.hedge_before.search(text, max(floor, start - _LOOKBACK), start)
+    if m is None:
+        return start, None
+    key = fold(m.group("hedge")) or m.group("hedge")
+    if kind == "duration" and key in lex.period:
+        return start, None
+    return m.start(), lex.hedges.get(key)
+
+
+def _hedge_after(text: str, pos: int, lex: Lexicon) -> tuple[int, str | None]:
+    m = lex.hedge_after.match(text, pos)
+    if m is None:
+        return pos, None
+    raw = m.group("hedge").strip()
+    return m.end(), lex.hedges_after.get(fold(raw) or raw)
+
+
+def _value(n: _Number, scales: tuple[Scale, ...]) -> tuple[Decimal, tuple[str, ...]]:
+    return apply_scales(n.core.value, list(scales))
+
+
+def _is_excluded_count(text: str, start: int, n: _Number, u: _Unit) -> bool:
+    if u.brand_between and n.digits is not None and _YEAR.fullmatch(n.digits):
+        return True
+    return _MODEL_BEFORE.search(text, max(0, start - 16), start) is not None
+
+
+def _is_excluded_duration(text: str, start: int, end: int, floor: int, lex: Lexicon) -> bool:
+    if lex.duration_excluded_before.search(text, max(floor, start - _LOOKBACK), start):
+        return True
+    return lex.duration_excluded_after.match(text, end) is not None
+
+
+def _canonical(kind: str, value: Decimal, unit: str) -> tuple[Decimal, str]:
+    if kind in {"money", "count"}:
+        return value, unit
+    c = to_canonical(value, unit)
+    return c.value, c.unit
+
+
+def _read(text: str, m: re.Match[str], floor: int, lex: Lexicon) -> Quantity | None:
+    n1 = _number(text, m, lex)
+    if n1 is None:
+        return None
+    start = m.start()
+    pc = lex.prefix_currency.search(text, max(floor, start - 8), start)
+    prefix_iso = lex.currency_symbols.get(symbol_key(pc.group("sym"))) if pc else None
+    lead = pc.start() if pc is not None and prefix_iso is not None else start
+    flags: list[str] = []
+
+    if n1.core.fraction:
+        if n1.end != n1.core.end:
+            return None
+        hstart, hedge = _hedge_before(text, lead, floor, lex, kind="percent")
+        value = n1.core.value * 100
+        return _quantity(
+            text,
+            start=hstart,
+            end=n1.end,
+            kind="percent",
+            value=value,
+            value_max=None,
+            unit="%",
+            hedge=hedge,
+            flags=("fraction",),
+            approx=False,
+        )
+
+    n1, u1 = _unit_for(text, n1, lex, money_before=prefix_iso is not None)
+    if prefix_iso is None and n1.has_abbreviation and u1 is None:
+        return None
+    if prefix_iso is not None and u1 is not None and u1.kind != "money":
+        u1 = None
+    unit1 = _Unit("money", prefix_iso, n1.end) if prefix_iso is not None and u1 is None else u1
+
+    # a range: "de 230 à 520 MW", "entre 3 et 4 trillions de dollars", "$3bn-$4bn"
+    op = lex.opener_before.search(text, max(floor, lead - 16), lead)
+    joiner = lex.openers.get(fold(op.group("op"))) if op is not None else None
+    after1 = u1.end if u1 is not None else n1.end
+    n2: _Number | None = None
+    u2: _Unit | None = None
+    for pattern in (joiner, lex.joiner):
+        if pattern is None:
+            continue
+        jm = pattern.match(text, after1)
+        if jm is None:
+            continue
+        m2 = lex.core.match(text, jm.end())
+        if m2 is None or m2.group("frac") is not None:
+            continue
+        cand = _number(text, m2, lex)
+        if cand is None:
+            continue
+        money_before = jm.group("sym") is not None or (unit1 is not None and unit1.kind == "money")
+        cand, cu = _unit_for(text, cand, lex, money_before=money_before)
+        if jm.group("sym") is not None and cu is None:
+            iso2 = lex.currency_symbols.get(symbol_key(jm.group("sym")))
+            cu = _Unit("money", iso2, cand.end) if iso2 is not None else None
+        if cu is None and unit1 is not None and unit1.kind == "money" and u1 is None:
+            cu = unit1
+        if cu is None or cand.core.fraction:
+            continue
+        if unit1 is not None and (cu.kind, cu.unit) != (unit1.kind, unit1.unit):
+            continue
+        n2, u2 = cand, cu
+        if pattern is joiner and op is not None:
+            lead = min(lead, op.start())
+        break
+
+    unit = u2 if u2 is not None else unit1
+    if unit is None:
+        return None
+    kind = unit.kind
+    end = max(unit.end, n2.end if n2 is not None else n1.end)
+    if u1 is None and u2 is None and n2 is not None:
+        end = n2.end
+
+    scales1 = n1.scales or (n2.scales if n2 is not None else ())
+    value, f1 = _value(n1, scales1)
+    value_max: Decimal | None = None
+    if n2 is not None:
+        value_max, f2 = _value(n2, n2.scales)
+        f1 = f1 + tuple(f for f in f2 if f not in f1)
+    flags.extend(f1)
+    flags.extend(unit.flags)
+
+    if kind == "count" and _is_excluded_count(text, start, n1, unit):
+        return None
+    if kind == "duration" and _is_excluded_duration(text, lead, end, floor, lex):
+        return None
+
+    hstart, hedge = _hedge_before(text, lead, floor, lex, kind=kind)
+    end, hedge_after = _hedge_after(text, end, lex)
+    if hedge_after is not None and (hedge is None or hedge == "approx"):
+        hedge = hedge_after if hedge is None else hedge
+    approx = n1.core.approx or (n2 is not None and n2.core.approx)
+    return _quantity(
+        text,
+        start=hstart,
+        end=end,
+        kind=kind,
+        value=value,
+        value_max=value_max,
+        unit=unit.unit,
+        hedge=hedge,
+        flags=tuple(flags),
+        approx=approx,
+    )
+
+
+def _quantity(
+    text: str,
+    *,
+    start: int,
+    end: int,
+    kind: str,
+    value: Decimal,
+    value_max: Decimal | None,
+    unit: str,
+    hedge: str | None,
+    flags: tuple[str, ...],
+    approx: bool,
+) -> Quantity:
+    value, canonical = _canonical(kind, value, unit)
+    if value_max is not None:
+        value_max, _ = _canonical(kind, value_max, unit)
+    k = cast(Kind, kind)
+    return Quantity(
+        start=start,
+        end=end,
+        text=text[start:end],
+        kind=k,
+        value=float(value),
+        value_max=None if value_max is None else float(value_max),
+        unit=canonical,
+        approx=approx or hedge == "approx",
+        bound="min" if hedge == "min" else "max" if hedge == "max" else None,
+        flags=flags,
+    )
+
+
+def extract_quantities(text: str, lang: str) -> list[Quantity]:
+    """Every money/power/energy/count/percent/area/duration mention, sorted, no overlaps."""
+    lex = get_lexicon(lang)
+    out: list[Quantity] = []
+    floor = 0
+    for m in lex.core.finditer(text):
+        if m.start() < floor:
+            continue
+        q = _read(text, m, floor, lex)
+        if q is not None:
+            out.append(q)
+            floor = q.end
+    return out
