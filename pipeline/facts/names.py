@@ -220,6 +220,10 @@ def _strip_suffix(name: str, lex: SubjectLexicon) -> str:
     for suffix in lex.legal_suffixes:
         if low.endswith((" " + suffix, ", " + suffix)):
             return name[: len(name) - len(suffix)].rstrip(" ,")
+    for cue, _kind in lex.cue_words:
+        head = name[: len(name) - len(cue)].rstrip()
+        if low.endswith(" " + cue) and head.rsplit(" ", 1)[-1][:1].isupper():
+            return head
     return name
 
 
