@@ -271,7 +271,8 @@ def _build(lang: str) -> _Lexicon:
         patterns["day_month"] = (
             rf"{_LEFT}(?:(?P<wd>{wd}),?\s+)?(?:{extra_day}\s*(?:{dconn})\s*)?"
             rf"{day}(?:\s+(?:{_alt(day_month_connectors)}\s+)?|[-/])(?P<m>{month_re})(?!\w)"
-            rf"(?:(?:\s*,)?\s+(?P<y>{_YEAR}){_END}|[-/](?P<yh>{_YEAR}){_END})?"
+            rf"(?:(?:\s*,)?\s+(?P<y>{_YEAR}){_END}|[-/](?P<yh>{_YEAR}){_END}"
+            rf"|\s+(?P<ma>{mod_after})(?!\w))?"
         )
     if "month_day" in text_orders:
         patterns["month_day"] = (
@@ -350,14 +351,19 @@ def _nearest_month(month: int, published: dt.date, mode: str | None) -> str:
     return _month_iso(min(options, key=lambda i: (abs(i - now), i > now)))
 
 
-def _nearest_day(month: int, day: int, published: dt.date) -> str | None:
-    """The date ``day``/``month`` nearest to ``published`` (ties: the past one)."""
+def _nearest_day(month: int, day: int, published: dt.date, mode: str | None) -> str | None:
+    """The date ``day``/``month`` nearest to ``published`` (ties: the past one);
+    ``mode`` ``last``/``next``: the latest one before / the first one after it."""
     options: list[dt.date] = []
     for year in (published.year - 1, published.year, published.year + 1):
         try:
             options.append(dt.date(year, month, day))
         except ValueError:
             continue
+    if mode == "last":
+        options = [d for d in options if d < published]
+    elif mode == "next":
+        options = [d for d in options if d > published]
     if not options:
         return None
     best = min(options, key=lambda d: (abs((d - published).days), d > published))
@@ -423,7 +429,8 @@ def _written_day(
         return None
     if published is None:
         return None, ("year_inferred", "unresolved")
-    return _nearest_day(month, day, published), ("year_inferred",)
+    mode = lex.modifiers.get(_norm(match.groupdict().get("ma") or ""))
+    return _nearest_day(month, day, published, mode), ("year_inferred",)
 
 
 def _day_value(text: str, lex: _Lexicon) -> int:
@@ -641,11 +648,12 @@ def _year_range(
     first, last = int(match["y"]), int(match["y2"])
     if last <= first or lex.amount_after.match(text, match.end()):
         return []
-    if not match["op"] and match["c"] not in _DASHES and _cue(text, match.start(), lex) is None:
+    cue = _cue(text, match.start(), lex)
+    if not match["op"] and match["c"] not in _DASHES and cue is None:
         return []
     return [
-        _Candidate(match.start("y"), match.end("y"), match["y"]),
-        _Candidate(match.start("y2"), match.end("y2"), match["y2"]),
+        _Candidate(match.start("y"), match.end("y"), match["y"], cue or ()),
+        _Candidate(match.start("y2"), match.end("y2"), match["y2"], cue or ()),
     ]
 
 

@@ -1,0 +1,402 @@
+"""Date extraction (pipeline/extract/dates.py): families, distractors, data, properties."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.errors import LexiconError
+from pipeline.extract.dates import find_dates, lexicon_keys
+from pipeline.lang import load_lang_file
+from pipeline.types import Quantity
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+LANGS = ("fr", "en")
+PUB = dt.date(2025, 10, 16)  # a Thursday
+
+
+def _pairs(text: str, lang: str, published: dt.date | None = PUB) -> list[tuple[str, str | None]]:
+    return [(q.text, q.date) for q in find_dates(text, lang, published=published)]
+
+
+def _golden(lang: str) -> list[dict[str, Any]]:
+    with (GOLDEN / lang / "dates.json").open(encoding="utf-8") as fh:
+        cases: list[dict[str, Any]] = json.load(fh)
+    return cases
+
+
+# --- families ------------------------------------------------------------------------
+
+FAMILIES: list[tuple[str, str, list[tuple[str, str | None]]]] = [
+    # written day, month, year
+    ("fr", "signé le 1er août 2025 à Paris", [("1er août 2025", "2025-08-01")]),
+    ("fr", "le premier mars 2026", [("premier mars 2026", "2026-03-01")]),
+    ("fr", "mardi 7 janv. 2025", [("mardi 7 janv. 2025", "2025-01-07")]),
+    ("fr", "le 31 févr. 2025", [("févr. 2025", "2025-02")]),
+    ("en", "signed on August 1st, 2025", [("August 1st, 2025", "2025-08-01")]),
+    ("en", "on 16 October 2025", [("16 October 2025", "2025-10-16")]),
+    ("en", "Thursday, Oct. 16, 2025", [("Thursday, Oct. 16, 2025", "2025-10-16")]),
+    ("en", "the 4th of July 2025", [("4th of July 2025", "2025-07-04")]),
+    ("en", "dated 05-Aug-2016", [("05-Aug-2016", "2016-08-05")]),
+    # month and year
+    ("fr", "En octobre 2025, il a", [("octobre 2025", "2025-10")]),
+    ("fr", "en sept. 2024", [("sept. 2024", "2024-09")]),
+    ("en", "in October 2025", [("October 2025", "2025-10")]),
+    ("en", "in June of 1992", [("June of 1992", "1992-06")]),
+    ("en", "plans for Dec-2018", [("Dec-2018", "2018-12")]),
+    # all digits: the order is language data
+    ("fr", "le 16/10/2025", [("16/10/2025", "2025-10-16")]),
+    ("fr", "le 16.10.2025", [("16.10.2025", "2025-10-16")]),
+    ("fr", "le 16/10/25", [("16/10/25", "2025-10-16")]),
+    ("en", "on 10/16/2025", [("10/16/2025", "2025-10-16")]),
+    ("en", "on 16/10/2025", []),
+    ("fr", "note 2024-05 (AOF)", [("2024-05", "2024-05")]),
+    ("fr", "le 2025-10-16", [("2025-10-16", "2025-10-16")]),
+    ("fr", "en 10/2025", [("10/2025", "2025-10")]),
+    # parts of a year or a month
+    ("fr", "prévu fin 2026", [("fin 2026", "2026-12")]),
+    ("fr", "début 2025, OpenAI", [("début 2025", "2025-01")]),
+    ("fr", "à la mi-2025", [("la mi-2025", "2025-06")]),
+    ("fr", "d'ici la fin de l'année 2026", [("la fin de l'année 2026", "2026-12")]),
+    ("fr", "fin octobre 2025", [("fin octobre 2025", "2025-10")]),
+    ("fr", "mi-juin", [("mi-juin", "2025-06")]),
+    ("fr", "d'ici la fin de l'année", [("la fin de l'année", "2025-12")]),
+    ("fr", "fin d'année", [("fin d'année", "2025-12")]),
+    ("fr", "fin de l'année prochaine", [("fin de l'année prochaine", "2026-12")]),
+    ("en", "by the end of 2026", [("the end of 2026", "2026-12")]),
+    ("en", "early 2025", [("early 2025", "2025-01")]),
+    ("en", "by mid-2025", [("mid-2025", "2025-06")]),
+    ("en", "late next year", [("late next year", "2026-12")]),
+    ("en", "by the end of the year", [("the end of the year", "2025-12")]),
+    # quarters and halves
+    ("fr", "au premier trimestre 2025", [("premier trimestre 2025", "2025-Q1")]),
+    ("fr", "T1 2025", [("T1 2025", "2025-Q1")]),
+    ("fr", "au 3e trimestre de 2024", [("3e trimestre de 2024", "2024-Q3")]),
+    ("fr", "au dernier trimestre 2025", [("dernier trimestre 2025", "2025-Q4")]),
+    ("fr", "au second semestre 2026", [("second semestre 2026", "2026-H2")]),
+    ("fr", "S1 2026", [("S1 2026", "2026-H1")]),
+    ("fr", "au troisième trimestre", [("troisième trimestre", "2025-Q3")]),
+    ("en", "Q1 2025", [("Q1 2025", "2025-Q1")]),
+    ("en", "the fourth quarter of 2024", [("fourth quarter of 2024", "2024-Q4")]),
+    ("en", "H2 2026", [("H2 2026", "2026-H2")]),
+    ("en", "the first half of next year", [("first half of next year", "2026-H1")]),
+    # bare years need a cue
+    ("fr", "en 2025", [("2025", "2025")]),
+    ("fr", "depuis 2019", [("2019", "2019")]),
+    ("fr", "l'exercice 2024", [("2024", "2024")]),
+    ("fr", "en 2023 et 2024", [("2023", "2023"), ("2024", "2024")]),
+    ("fr", "en 2022, 2023 et 2024", [("2022", "2022"), ("2023", "2023"), ("2024", "2024")]),
+    ("fr", "de 2025 à 2030", [("2025", "2025"), ("2030", "2030")]),
+    ("fr", "le plan 2026-2028", [("2026", "2026"), ("2028", "2028")]),
+    ("en", "in 2025", [("2025", "2025")]),
+    ("en", "since 2019", [("2019", "2019")]),
+    ("en", "between 2025 and 2030", [("2025", "2025"), ("2030", "2030")]),
+    ("en", "fiscal 2025", [("2025", "2025")]),
+    # ranges of days
+    ("fr", "du 14 au 16 octobre 2025", [("14", "2025-10-14"), ("16 octobre 2025", "2025-10-16")]),
+    ("fr", "les 3 et 4 mai 2025", [("3", "2025-05-03"), ("4 mai 2025", "2025-05-04")]),
+    ("en", "October 14-16, 2025", [("October 14", "2025-10-14"), ("16, 2025", "2025-10-16")]),
+    # relative to the publication date (2025-10-16, a Thursday)
+    ("fr", "a annoncé jeudi", [("jeudi", "2025-10-16")]),
+    ("fr", "a annoncé lundi", [("lundi", "2025-10-13")]),
+    ("fr", "jeudi dernier", [("jeudi dernier", "2025-10-09")]),
+    ("fr", "lundi prochain", [("lundi prochain", "2025-10-20")]),
+    ("fr", "l'an prochain", [("l'an prochain", "2026")]),
+    ("fr", "l’année dernière", [("l’année dernière", "2024")]),
+    ("fr", "hier", [("hier", "2025-10-15")]),
+    ("fr", "avant-hier", [("avant-hier", "2025-10-14")]),
+    ("fr", "aujourd’hui", [("aujourd’hui", "2025-10-16")]),
+    ("fr", "demain", [("demain", "2025-10-17")]),
+    ("fr", "la semaine dernière", [("la semaine dernière", "2025-W41")]),
+    ("fr", "le mois prochain", [("le mois prochain", "2025-11")]),
+    ("fr", "cette année", [("cette année", "2025")]),
+    ("fr", "il y a deux ans", [("il y a deux ans", "2023")]),
+    ("fr", "dans 3 mois", [("dans 3 mois", "2026-01")]),
+    ("fr", "il y a 10 jours", [("il y a 10 jours", "2025-10-06")]),
+    ("fr", "en septembre dernier", [("septembre dernier", "2025-09")]),
+    ("fr", "en janvier", [("janvier", "2026-01")]),
+    ("fr", "le 3 mars dernier", [("3 mars dernier", "2025-03-03")]),
+    ("fr", "le 20 octobre", [("20 octobre", "2025-10-20")]),
+    ("en", "on Thursday", [("Thursday", "2025-10-16")]),
+    ("en", "last Friday", [("last Friday", "2025-10-10")]),
+    ("en", "next Monday", [("next Monday", "2025-10-20")]),
+    ("en", "next year", [("next year", "2026")]),
+    ("en", "last year", [("last year", "2024")]),
+    ("en", "yesterday", [("yesterday", "2025-10-15")]),
+    ("en", "today", [("today", "2025-10-16")]),
+    ("en", "this year", [("this year", "2025")]),
+    ("en", "last week", [("last week", "2025-W41")]),
+    ("en", "next quarter", [("next quarter", "2026-Q1")]),
+    ("en", "two years ago", [("two years ago", "2023")]),
+    ("en", "in three weeks", [("in three weeks", "2025-11-06")]),
+    ("en", "this September", [("this September", "2025-09")]),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), FAMILIES)
+def test_family(lang: str, text: str, expected: list[tuple[str, str | None]]) -> None:
+    assert _pairs(text, lang) == expected
+
+
+NEGATIVES: list[tuple[str, str]] = [
+    ("fr", "un investissement de 1,2 milliard d'euros"),
+    ("fr", "entre 3 et 4 entreprises"),
+    ("fr", "sa société"),
+    ("fr", "Sam Altman"),
+    ("fr", "la sonde s'est posée sur Mars"),
+    ("fr", "en mars"),
+    ("fr", "le mois de mai"),
+    ("fr", "la RTX 5090 et l'A100"),
+    ("fr", "le modèle Llama 3.1"),
+    ("fr", "2025 millions de jetons"),
+    ("fr", "en 2025 millions"),
+    ("fr", "appelez le 06.12.34.56.78"),
+    ("fr", "à 14h30 ou 14:30"),
+    ("fr", "2 025 actions"),
+    ("fr", "3,5 % du capital"),
+    ("fr", "le prototype X2030"),
+    ("fr", "Le rapport 2025 sera publié."),
+    ("fr", "en 1850 et en 2150"),
+    ("fr", "le 32/13/2025"),
+    ("fr", "version 1.10.25"),
+    ("en", "$1.2 billion"),
+    ("en", "they may 5x output"),
+    ("en", "in May"),
+    ("en", "the probe landed on Mars"),
+    ("en", "in March"),
+    ("en", "Call 555-123-4567"),
+    ("en", "at 2:30 pm"),
+    ("en", "2,025 shares"),
+    ("en", "Llama 3.1 and the A100"),
+    ("en", "by 2025 million"),
+    ("en", "RTX 5090"),
+    ("en", "the Q3 results"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), NEGATIVES)
+def test_distractor_is_not_a_date(lang: str, text: str) -> None:
+    assert find_dates(text, lang, published=PUB) == []
+
+
+FLAGS: list[tuple[str, str, tuple[str, ...]]] = [
+    ("fr", "d'ici 2030", ("target",)),
+    ("fr", "d’ici fin 2026", ("target",)),
+    ("fr", "à l'horizon 2035", ("target",)),
+    ("fr", "depuis 2019", ("since",)),
+    ("fr", "jusqu'en 2027", ("until",)),
+    ("fr", "en 2025", ()),
+    ("fr", "d'ici 2028 ou 2030", ("target",)),
+    ("en", "by 2030", ("target",)),
+    ("en", "by the end of 2026", ("target",)),
+    ("en", "since 2019", ("since",)),
+    ("en", "until 2027", ("until",)),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "flags"), FLAGS)
+def test_cue_flags(lang: str, text: str, flags: tuple[str, ...]) -> None:
+    found = find_dates(text, lang, published=PUB)
+    assert found
+    assert all(q.flags == flags for q in found)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "flag"),
+    [
+        ("fr", "jeudi", "relative"),
+        ("fr", "l'an prochain", "relative"),
+        ("fr", "il y a deux ans", "relative"),
+        ("fr", "le 20 octobre", "year_inferred"),
+        ("fr", "au troisième trimestre", "year_inferred"),
+        ("en", "yesterday", "relative"),
+        ("en", "by the end of the year", "year_inferred"),
+    ],
+)
+def test_relative_without_published_is_unresolved(lang: str, text: str, flag: str) -> None:
+    (found,) = find_dates(text, lang)
+    assert found.date is None
+    assert flag in found.flags
+    assert "unresolved" in found.flags
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_absolute_dates_need_no_published(lang: str) -> None:
+    text = {"fr": "le 1er août 2025", "en": "on August 1, 2025"}[lang]
+    (found,) = find_dates(text, lang)
+    assert (found.date, found.flags) == ("2025-08-01", ())
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_quantity_shape(lang: str) -> None:
+    text = {"fr": "Fin 2026 puis en 2030.", "en": "End of 2026, then in 2030."}[lang]
+    found = find_dates(text, lang, published=PUB)
+    assert [q.date for q in found] == ["2026-12", "2030"]
+    assert all(isinstance(q, Quantity) and q.kind == "date" and q.value is None for q in found)
+    assert all(q.unit is None and text[q.start : q.end] == q.text for q in found)
+
+
+def test_unknown_language_raises() -> None:
+    with pytest.raises(LexiconError, match="not found"):
+        find_dates("en 2025", "xx")
+
+
+# --- golden files ----------------------------------------------------------------------
+
+GOLDEN_CASES = [(lang, case) for lang in LANGS for case in _golden(lang)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "case"), GOLDEN_CASES, ids=[f"{lang}-{i}" for i, (lang, _) in enumerate(GOLDEN_CASES)]
+)
+def test_golden(lang: str, case: dict[str, Any]) -> None:
+    published = dt.date.fromisoformat(case["published"])
+    found = find_dates(case["text"], lang, published=published)
+    got = [
+        {"text": q.text, "type": q.kind, "start": q.start, "end": q.end, "date": q.date}
+        for q in found
+    ]
+    assert got == case["results"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_golden_has_positives_and_negatives(lang: str) -> None:
+    cases = _golden(lang)
+    assert sum(1 for c in cases if c["results"]) >= 25
+    assert sum(1 for c in cases if not c["results"]) >= 8
+    for case in cases:
+        for result in case["results"]:
+            assert case["text"][result["start"] : result["end"]] == result["text"]
+
+
+# --- data --------------------------------------------------------------------------------
+
+
+def test_languages_have_the_same_keys() -> None:
+    assert lexicon_keys("fr") == lexicon_keys("en")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_month_data(lang: str) -> None:
+    months = load_lang_file(lang, "months")["months"]
+    assert sorted(int(k) for k in months) == list(range(1, 13))
+    seen: dict[str, int] = {}
+    for number, forms in months.items():
+        for word in [*forms["names"], *forms["abbreviations"]]:
+            key = str(word).lower().rstrip(".")
+            assert seen.setdefault(key, int(number)) == int(number), word
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_dates_data(lang: str) -> None:
+    data = load_lang_file(lang, "dates")
+    assert sorted(data["weekdays"].values()) == list(range(1, 8))
+    assert sorted(data["numeric_order"]) == ["day", "month", "year"]
+    assert set(data["relative_periods"]) == {"year", "month", "week", "quarter"}
+    assert {p["code"] for p in data["periods"].values()} == {"Q", "H"}
+    assert set(data["cues"]) == {"target", "since", "until", "context"}
+    assert all(1 <= p["month"] <= 12 for p in data["year_parts"].values())
+
+
+# --- properties ----------------------------------------------------------------------------
+
+
+def _check_invariants(text: str, found: list[Quantity]) -> None:
+    previous_end = 0
+    for q in found:
+        assert text[q.start : q.end] == q.text
+        assert q.start >= previous_end
+        previous_end = q.end
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=200), lang=st.sampled_from(LANGS))
+def test_no_crash_on_any_text(text: str, lang: str) -> None:
+    _check_invariants(text, find_dates(text, lang, published=PUB))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    text=st.text(alphabet="0123456789 /.-,:'’", max_size=120),
+    lang=st.sampled_from(LANGS),
+)
+def test_invariants_on_digit_soup(text: str, lang: str) -> None:
+    found = find_dates(text, lang, published=PUB)
+    _check_invariants(text, found)
+    for q in found:
+        assert q.date is None or 1900 <= int(q.date[:4]) <= 2100
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("alphabet", ["0123456789 ", "0123456789 /.-,:", "19 20 2025 / - , ."])
+def test_bounded_time_on_10kb(lang: str, alphabet: str) -> None:
+    text = (alphabet * (10_000 // len(alphabet) + 1))[:10_000]
+    find_dates("warm up 2025", lang)
+    started = time.perf_counter()
+    find_dates(text, lang, published=PUB)
+    assert time.perf_counter() - started < 0.5
+
+
+def _formats(lang: str, day: dt.date) -> list[str]:
+    """``day`` written in every absolute format of ``lang``, from the language data."""
+    months = load_lang_file(lang, "months")["months"]
+    name = str(months[day.month]["names"][0])
+    order = load_lang_file(lang, "dates")["numeric_order"]
+    parts = {"day": f"{day.day:02d}", "month": f"{day.month:02d}", "year": f"{day.year}"}
+    orders = load_lang_file(lang, "dates")["text_orders"]
+    written = []
+    if "day_month" in orders:
+        written.append(f"{day.day} {name} {day.year}")
+    if "month_day" in orders:
+        written.append(f"{name} {day.day}, {day.year}")
+    return [*written, "/".join(parts[p] for p in order), day.isoformat()]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    day=st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)),
+    lang=st.sampled_from(LANGS),
+)
+def test_parse_of_format_is_identity(day: dt.date, lang: str) -> None:
+    for written in _formats(lang, day):
+        found = find_dates(f"Le {written}, rien.", lang)
+        assert [(q.text, q.date) for q in found] == [(written, day.isoformat())]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    year=st.integers(min_value=1900, max_value=2100),
+    month=st.integers(min_value=1, max_value=12),
+    lang=st.sampled_from(LANGS),
+)
+def test_month_year_round_trip(year: int, month: int, lang: str) -> None:
+    name = str(load_lang_file(lang, "months")["months"][month]["names"][0])
+    assert _pairs(f"x {name} {year} x", lang, None) == [(f"{name} {year}", f"{year}-{month:02d}")]
+
+
+# --- seeds -----------------------------------------------------------------------------
+
+
+def test_seed_dates(seed_texts: dict[str, str]) -> None:
+    found = [q for text in seed_texts.values() for q in find_dates(text, "fr", published=PUB)]
+    values = {q.date for q in found}
+    assert {"2025-10", "2024-08", "2025-06", "2025-01", "2024-05"} <= values
+    targets = {q.date for q in found if "target" in q.flags}
+    assert {"2026-12", "2030", "2029", "2027", "2028"} <= targets
+    assert "2020" in {q.date for q in found if "since" in q.flags}
+    for q in found:
+        assert not q.text.replace(" ", "").replace(",", "").isdigit() or len(q.text) == 4
+
+
+def test_no_date_inside_seed_amounts(seed_texts: dict[str, str]) -> None:
+    for text in seed_texts.values():
+        for q in find_dates(text, "fr", published=PUB):
+            after = text[q.end : q.end + 12].lower()
+            assert not after.lstrip().startswith(("milliard", "million", "€", "%")), q
