@@ -112,3 +112,9 @@ class Errors:
     E351 = "Reliability of source {source!r} must be within [0, 1], got {value}"
     E352 = "Claim value is not a finite number: {value!r} ({subject} {predicate})"
     E353 = "Alias table {path} is malformed: {detail}"
+    # fact store (E600-E649)
+    E600 = "Fact store {path} has schema version {found}; this newsfacts reads {supported}"
+    E601 = "Cannot open fact store {path}: {detail}"
+    E602 = "{path} is a DuckDB file but not a newsfacts fact store (tables: {tables})"
+    E603 = "Outcome record {index} for the fact store is malformed: {detail}"
+    E604 = "Fact store {path} is closed"
