@@ -52,6 +52,7 @@ _DAY = r"(?:0?[1-9]|[12]\d|3[01])"
 # What may not follow a number that ends a date: a letter, a decimal, another number.
 _END = r"(?![\w%€$£]|[.,:/-]\d)"
 _LEFT = r"(?<![\w.,/$€£#-])"
+_LEFT_DIGIT = r"(?=\d)" + _LEFT
 _NEVER = r"(?!)"
 _CUE_WINDOW = 40
 _DIGIT = re.compile(r"\d")
@@ -87,6 +88,7 @@ class _Lexicon:
     counted_numbers: Mapping[str, int]
     numeric_order: tuple[str, ...]
     patterns: Mapping[str, re.Pattern[str]]
+    trigger: re.Pattern[str]
     cue: re.Pattern[str]
     year_noun_before: re.Pattern[str]
     amount_after: re.Pattern[str]
@@ -121,7 +123,10 @@ def _alt(phrases: Iterable[str], *, capitalized: bool = False) -> str:
     unique = sorted(set(phrases), key=lambda p: (-len(p), p))
     if not unique:
         return _NEVER
-    return "(?:" + "|".join(_phrase_re(p, capitalized=capitalized) for p in unique) + ")"
+    # A lookahead on the first character lets the engine reject most positions at once.
+    first = {c for p in unique for c in (_APOSTROPHES if p[0] in _APOSTROPHES else p[0])}
+    body = "|".join(_phrase_re(p, capitalized=capitalized) for p in unique)
+    return f"(?=[{re.escape(''.join(sorted(first)))}])(?:{body})"
 
 
 def _month_forms(data: Mapping[str, Any], path: str) -> tuple[dict[str, int], set[str], str]:
@@ -153,7 +158,7 @@ def _numeric_re(order: tuple[str, ...]) -> str:
     """Regex of an all-digit date in the language's order ("16/10/2025")."""
     width = {"day": r"\d{1,2}", "month": r"\d{1,2}", "year": r"\d{4}|\d{2}"}
     parts = [f"(?P<{name}>{width[name]})" for name in order]
-    return _LEFT + parts[0] + r"(?P<sep>[/.-])" + parts[1] + "(?P=sep)" + parts[2] + _END
+    return _LEFT_DIGIT + parts[0] + r"(?P<sep>[/.-])" + parts[1] + "(?P=sep)" + parts[2] + _END
 
 
 def _build(lang: str) -> _Lexicon:
@@ -240,9 +245,9 @@ def _build(lang: str) -> _Lexicon:
     year_tail = rf"(?:(?:{ynoun}){_JOIN}?)?(?P<y>{_YEAR}){_END}" rf"|(?P<yr>{year_ref})(?!\w)"
     patterns: dict[str, str] = {
         "numeric": _numeric_re(order),
-        "iso": rf"{_LEFT}(?P<y>{_YEAR})(?P<sep>[-/])(?P<m>0[1-9]|1[0-2])"
+        "iso": rf"{_LEFT_DIGIT}(?P<y>{_YEAR})(?P<sep>[-/])(?P<m>0[1-9]|1[0-2])"
         rf"(?:(?P=sep)(?P<d>0[1-9]|[12]\d|3[01]))?{_END}",
-        "month_year_digits": rf"{_LEFT}(?P<m>0?[1-9]|1[0-2])/(?P<y>{_YEAR}){_END}",
+        "month_year_digits": rf"{_LEFT_DIGIT}(?P<m>0?[1-9]|1[0-2])/(?P<y>{_YEAR}){_END}",
         "month_year": rf"(?<![\w.])(?P<m>{month_re})(?!\w)(?:\s*[,/-]\s*|\s+)"
         rf"(?:(?:{_alt(month_year_connectors)})\s+)?(?P<y>{_YEAR}){_END}",
         "period_word": rf"(?<!\w)(?P<ord>{_alt(ordinals)})\s+(?P<pw>{_alt(period_words)})(?!\w)"
@@ -265,7 +270,7 @@ def _build(lang: str) -> _Lexicon:
         rf"(?P<fa>{_alt(counted_words['future', 'after'])}))(?!\w))?",
         "year_range": rf"{_LEFT}(?:(?P<op>{_alt(openers)})\s+)?(?P<y>{_YEAR})\s*"
         rf"(?P<c>{_alt(connectors)})\s*(?P<y2>{_YEAR}){_END}",
-        "year": rf"{_LEFT}(?P<y>{_YEAR}){_END}(?!\s*[-–]?\s*\d)",
+        "year": rf"{_LEFT_DIGIT}(?P<y>{_YEAR}){_END}(?!\s*[-–]?\s*\d)",
     }
     if "day_month" in text_orders:
         patterns["day_month"] = (
@@ -280,6 +285,12 @@ def _build(lang: str) -> _Lexicon:
             rf"(?:\s*(?:{dconn})\s*{extra_day}(?!\w))?(?:(?:\s*,)?\s+(?P<y>{_YEAR}){_END})?"
         )
     flags = re.IGNORECASE
+    # Every digit-free date expression holds one of these words: text without a digit
+    # and without them is skipped at the cost of one scan.
+    trigger_words = [
+        str(w) for w in [*period_words, *year_context, *counted_units, *relative_phrases]
+    ]
+    trigger = rf"(?<!\w)(?:{month_re}|{wd}|{_alt(trigger_words)})(?!\w)"
     cue_groups = "|".join(f"(?P<{flag}>{_alt(phrases)})" for flag, phrases in cues.items())
     return _Lexicon(
         months=months,
@@ -298,6 +309,7 @@ def _build(lang: str) -> _Lexicon:
         counted_numbers=counted_numbers,
         numeric_order=order,
         patterns={name: re.compile(p, flags) for name, p in patterns.items()},
+        trigger=re.compile(trigger, flags),
         cue=re.compile(rf"(?<!\w)(?:{cue_groups}){_JOIN}\Z", flags),
         year_noun_before=re.compile(rf"(?<!\w){ynoun}{_JOIN}?\Z", flags),
         amount_after=re.compile(rf"\s*{_alt(not_before)}(?!\w)", flags),
@@ -755,6 +767,8 @@ def find_dates(text: str, lang: str, *, published: dt.date | None = None) -> lis
     """
     lex = _lexicon(lang)
     has_digit = _DIGIT.search(text) is not None
+    if not has_digit and lex.trigger.search(text) is None:
+        return []
     candidates: list[_Candidate] = []
     pending: list[_Candidate] = []
     for name, handler in _HANDLERS.items():
