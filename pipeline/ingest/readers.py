@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 import trafilatura
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
+from warcio.statusandheaders import StatusAndHeadersParserException
 
 from pipeline.errors import Errors
 from pipeline.ingest.dateline import find_published
@@ -392,6 +393,20 @@ def _http_html(record: Any) -> tuple[str, str | None] | None:
     return uri, (m.group(1) if m else None)
 
 
+# What warcio may raise on a damaged archive (it does not wrap its parsing errors).
+_WARC_ERRORS = (
+    ArchiveLoadFailed,
+    StatusAndHeadersParserException,
+    ValueError,
+    AttributeError,
+    TypeError,
+    KeyError,
+    IndexError,
+    EOFError,
+    zlib.error,
+)
+
+
 def _cut_short(record: Any) -> bool:
     """True when a WARC record's block ends before its declared length."""
     stream = record.raw_stream
@@ -409,6 +424,11 @@ def _read_warc(ref: FileRef) -> Iterator[Record]:
         try:
             for record in ArchiveIterator(guard or stream):
                 number += 1
+                if record.format != "warc":
+                    here = f"{source}#record {number}"
+                    reason = Errors.E110.format(detail=f"not a WARC record ({record.format})")
+                    yield Quarantine(f"{ref.file_id}#record{number}", here, reason)
+                    return
                 found = _http_html(record)
                 if found is None:
                     continue
@@ -425,9 +445,9 @@ def _read_warc(ref: FileRef) -> Iterator[Record]:
                     yield Quarantine(record_id, here, decoded.reason or Errors.E102)
                     continue
                 yield _html_article(decoded.text, record_id=record_id, source=here, url=uri or None)
-        except (ArchiveLoadFailed, ValueError) as e:
+        except _WARC_ERRORS as e:
             at = number + 1
-            reason = Errors.E110.format(detail=_short(e))
+            reason = guard.error if guard and guard.error else Errors.E110.format(detail=_short(e))
             yield Quarantine(f"{ref.file_id}#record{at}", f"{source}#record {at}", reason)
             return
     if guard is not None and guard.error is not None:
