@@ -126,7 +126,7 @@ def _alt(phrases: Iterable[str], *, capitalized: bool = False) -> str:
     # A lookahead on the first character lets the engine reject most positions at once.
     first = {c for p in unique for c in (_APOSTROPHES if p[0] in _APOSTROPHES else p[0])}
     body = "|".join(_phrase_re(p, capitalized=capitalized) for p in unique)
-    return f"(?=[{re.escape(''.join(sorted(first)))}])(?:{body})"
+    return f"(?:(?=[{re.escape(''.join(sorted(first)))}])(?:{body}))"
 
 
 def _month_forms(data: Mapping[str, Any], path: str) -> tuple[dict[str, int], set[str], str]:
