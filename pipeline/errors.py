@@ -118,3 +118,4 @@ class Errors:
     E602 = "{path} is a DuckDB file but not a newsfacts fact store (tables: {tables})"
     E603 = "Outcome record {index} for the fact store is malformed: {detail}"
     E604 = "Fact store {path} is closed"
+    E605 = "Fact store {path} holds money normalised to {known}; this run uses {given}"
