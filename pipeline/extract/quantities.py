@@ -40,6 +40,7 @@ from pipeline.types import Kind, Quantity
 __all__ = ["extract_quantities"]
 
 _LOOKBACK = 48
+_SIGNS = frozenset("-−+")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _MODEL_BEFORE = re.compile(r"(?<!\w)(?:[A-Z]{2,}\w*|[A-Z]+\d+\w*)[ \u00a0]$")
 
@@ -307,12 +308,32 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
     """Every money/power/energy/count/percent/area/duration mention, sorted, no overlaps."""
     lex = get_lexicon(lang)
     out: list[Quantity] = []
-    floor = 0
-    for m in lex.core.finditer(text):
-        if m.start() < floor:
+    floor = 0  # mentions never overlap: nothing before the end of the last one
+    skip = 0  # a number already read (and rejected) is not read again from inside
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        tokens = lex.scanner.finditer(lowered)
+    else:
+        tokens = lex.scanner_any_case.finditer(text)
+    for tok in tokens:
+        pos = tok.start()
+        if pos < skip:
             continue
+        m = _core_at(text, pos, floor, lex)
+        if m is None:
+            continue
+        skip = m.end()
         q = _read(text, m, floor, lex)
         if q is not None:
             out.append(q)
-            floor = q.end
+            floor = skip = max(q.end, skip)
     return out
+
+
+def _core_at(text: str, pos: int, floor: int, lex: Lexicon) -> re.Match[str] | None:
+    """The number starting at a scanned token (a sign before digits included)."""
+    if pos > floor and text[pos - 1] in _SIGNS:
+        m = lex.core.match(text, pos - 1)
+        if m is not None:
+            return m
+    return lex.core.match(text, pos)
