@@ -1,9 +1,12 @@
 """Language identification with lingua, restricted to a few common languages.
 
 The detector is built once (cached) for the common European languages of tech news
-plus every language folder shipped under ``pipeline/lang/`` that lingua knows, with
-its models preloaded. Detection reads at most the first few thousand characters and
-answers ``None`` when the text has too few letters or when no language clearly wins.
+plus every language folder shipped under ``pipeline/lang/`` that lingua knows, in
+low-accuracy mode (trigram models only) with its models preloaded: it builds in about
+half a second instead of several, and is as right as the high-accuracy mode on
+paragraphs; only very short texts suffer, and those answer ``None``. Detection reads at
+most the first 4,000 characters and answers ``None`` when the text has too few letters
+or when no language clearly wins.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ def _detector() -> LanguageDetector:
     codes = sorted(set(DETECTED_LANGUAGES) | set(available_languages()))
     languages = [lang for lang in map(_lingua_language, codes) if lang is not None]
     builder = LanguageDetectorBuilder.from_languages(*languages)
-    return builder.with_preloaded_language_models().build()
+    return builder.with_low_accuracy_mode().with_preloaded_language_models().build()
 
 
 def detect_language(text: str) -> str | None:
