@@ -429,3 +429,21 @@ def test_dateline_data(lang: str) -> None:
 
 def test_dateline_languages_include_fr_and_en() -> None:
     assert {"fr", "en"} <= set(dateline_languages())
+
+
+# ---------------------------------------------------------------- shared seeds and inputs
+
+
+def test_seeds_read_exactly(seeds_dir: Path, seed_texts: dict[str, str]) -> None:
+    records = read([seeds_dir])
+    assert all(isinstance(r, Article) for r in records)
+    assert {r.id: r.text for r in records if isinstance(r, Article)} == seed_texts
+    assert [r.source for r in records] == [str(seeds_dir / f"{i}.txt") for i in sorted(seed_texts)]
+
+
+def test_a_file_given_twice_is_read_once(tmp_path: Path) -> None:
+    path = tmp_path / "one.txt"
+    path.write_text(FR_TEXT, encoding="utf-8")
+    skipped: list[SkippedFile] = []
+    assert [r.id for r in read([path, tmp_path], skipped)] == ["one"]
+    assert skipped == [SkippedFile(str(path), f"already read through another path: {path}")]

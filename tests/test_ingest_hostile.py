@@ -293,3 +293,18 @@ def test_truncated_files_never_raise(tmp_path: Path, name: str, fraction: float)
     assert records
     if name != "x.warc.gz":  # a WARC cut between two gzip members is a valid shorter WARC
         assert isinstance(records[-1], Quarantine)
+
+
+@pytest.mark.parametrize("member", [0, 1, 2, 3])
+def test_warc_cut_inside_a_record(tmp_path: Path, member: int) -> None:
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(cut_inside_member(warc(4), member))
+    records = list(iter_articles([path]))
+    assert [r.id for r in records[:-1]] == [
+        f"https://example.org/{i}" for i in range(1, member + 1)
+    ]
+    assert all(isinstance(r, Article) for r in records[:-1])
+    last = records[-1]
+    assert isinstance(last, Quarantine)
+    assert last.reason.startswith("truncated gzip: ")
+    assert last.source == f"{path}#record {member + 1}"
