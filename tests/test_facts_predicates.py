@@ -183,10 +183,10 @@ def test_scores_only_allowed_predicates(kind: str) -> None:
 @pytest.mark.parametrize(
     ("text", "figures", "expected"),
     [
-        ("Le premier va investir 4 milliards d'euros.", ["4 milliards d'euros"], "investment"),
+        ("La seconde compte investir 4 milliards d'euros.", ["4 milliards d'euros"], "investment"),
         (
-            "Microsoft (-0,38% à 413,16 dollars) a publié ses comptes.",
-            ["-0,38%", "413,16 dollars"],
+            "Nvidia (+1,20% à 181,50 dollars) a publié ses comptes.",
+            ["+1,20%", "181,50 dollars"],
             "stock_price",
         ),
     ],
@@ -216,7 +216,10 @@ def test_cues_fade_with_distance() -> None:
     assert classify(feats, "money") == ("other", 0.3)
 
 
-STAGE_FR = "la capacité initiale de 230 MW, extensible à 520 MW, doit permettre l'installation de 100 000 GPU d'ici la fin de l'année 2026."
+STAGE_FR = (
+    "Le campus démarrera avec une capacité initiale de 230 MW, extensible à 520 MW, "
+    "et accueillera 100 000 GPU d'ici 2027."
+)
 STAGE_EN = (
     "The campus will start at 200 MW initially and could reach 1 GW, with up to 400,000 GPUs."
 )
@@ -230,7 +233,7 @@ STAGE_EN = (
         ("fr", STAGE_FR, "100 000 GPU", "count", "gpu", "target"),
         (
             "fr",
-            "À terme, l'infrastructure devrait atteindre une puissance de 290 mégawatts.",
+            "Le campus devrait atteindre à terme 290 mégawatts.",
             "290 mégawatts",
             "power",
             "MW",
@@ -247,17 +250,14 @@ STAGE_EN = (
 def test_stage(
     lang: str, text: str, figure: str, kind: Kind, unit: str, expected: str | None
 ) -> None:
-    others = [
-        _mention(text, f, k, u)
-        for f, k, u in (
-            ("230 MW", "power", "MW"),
-            ("520 MW", "power", "MW"),
-            ("100 000 GPU", "count", "gpu"),
-            ("1 GW", "power", "MW"),
-            ("200 MW", "power", "MW"),
-        )
-        if f in text
-    ]
+    neighbours: tuple[tuple[str, Kind, str], ...] = (
+        ("230 MW", "power", "MW"),
+        ("520 MW", "power", "MW"),
+        ("100 000 GPU", "count", "gpu"),
+        ("1 GW", "power", "MW"),
+        ("200 MW", "power", "MW"),
+    )
+    others = [_mention(text, f, k, u) for f, k, u in neighbours if f in text]
     m = _mention(text, figure, kind, unit)
     assert find_stage(fold(text), m, [*others, m], lang=lang) == expected
 
@@ -271,10 +271,10 @@ def test_stage_postposed_cue_en() -> None:
     ("text", "figure", "dates", "expected"),
     [
         (
-            "En juin 2025, Oracle a annoncé un contrat de 30 milliards de dollars.",
+            "En mai 2024, Oracle a conclu un contrat de 30 milliards de dollars.",
             "30 milliards de dollars",
-            [("juin 2025", "2025-06")],
-            "2025-06",
+            [("mai 2024", "2024-05")],
+            "2024-05",
         ),
         (
             "Oracle a signé 30 milliards de dollars. Fin 2026, rien.",

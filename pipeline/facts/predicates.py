@@ -152,6 +152,8 @@ def features(
     if near_percent:
         feats["near_percent"] = 1.0
     for hit in cues:
+        if hit.start >= start and hit.end <= end:
+            continue  # the figure's own words ("1 million de personnes") say its unit, not more
         if hit.end <= start:
             distance, factor = start - hit.end, 1.0
         elif hit.start >= end:
