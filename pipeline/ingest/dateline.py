@@ -111,8 +111,9 @@ def _rules(lang: str) -> _Rules:
     return _Rules(lang, cue, line, months, day_first=order == "dmy")
 
 
+@cache
 def dateline_languages() -> tuple[str, ...]:
-    """Languages whose folder has a dateline file, sorted."""
+    """Languages whose folder has a dateline file, sorted (looked up once)."""
     return tuple(
         lang
         for lang in available_languages()
