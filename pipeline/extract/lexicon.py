@@ -125,6 +125,7 @@ class Lexicon:
     opener_before: re.Pattern[str]
     joiner: re.Pattern[str]
     duration_excluded_before: re.Pattern[str]
+    year_marker_before: re.Pattern[str]
     duration_excluded_after: re.Pattern[str]
 
 
@@ -507,6 +508,10 @@ def get_lexicon(lang: str) -> Lexicon:
         hedge_after=re.compile(hedge_after, flags),
         opener_before=re.compile(opener_before, flags),
         joiner=with_prefix(joiner_pattern(joiners)),
+        year_marker_before=re.compile(
+            rf"(?<!\w)(?:{_alt(_strings(co, 'year_markers', lang=lang, name='counts'))}){WS}*$",
+            flags,
+        ),
         duration_excluded_before=re.compile(rf"(?<!\w)(?:{_alt(excl_before)}){WS}*$", flags),
         duration_excluded_after=re.compile(
             rf"(?:{WS}*|[{_HYPHEN_CLASS}])(?:{_alt(excl_after)})(?!\w)", flags

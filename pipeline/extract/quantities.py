@@ -144,9 +144,12 @@ def _value(n: _Number, scales: tuple[Scale, ...]) -> tuple[Decimal, tuple[str, .
     return apply_scales(n.core.value, list(scales))
 
 
-def _is_excluded_count(text: str, start: int, n: _Number, u: _Unit) -> bool:
-    if u.brand_between and n.digits is not None and _YEAR.fullmatch(n.digits):
-        return True
+def _is_excluded_count(text: str, start: int, n: _Number, u: _Unit, lex: Lexicon) -> bool:
+    if n.digits is not None and _YEAR.fullmatch(n.digits):
+        if u.brand_between:
+            return True
+        if lex.year_marker_before.search(text, max(0, start - _LOOKBACK), start):
+            return True
     return _MODEL_BEFORE.search(text, max(0, start - 16), start) is not None
 
 
@@ -249,7 +252,7 @@ def _read(text: str, m: re.Match[str], floor: int, lex: Lexicon) -> Quantity | N
     flags.extend(f1)
     flags.extend(unit.flags)
 
-    if kind == "count" and _is_excluded_count(text, start, n1, unit):
+    if kind == "count" and _is_excluded_count(text, start, n1, unit, lex):
         return None
     if kind == "duration" and _is_excluded_duration(text, lead, end, floor, lex):
         return None
