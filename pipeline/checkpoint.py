@@ -40,7 +40,7 @@ def claim_from_json(d: dict[str, Any]) -> Claim:
         published=d["published"],
         source_key=d["source_key"],
         confidence=d["confidence"],
-        extra=tuple(tuple(x) for x in d["extra"]),  # type: ignore[misc]
+        extra=tuple((str(k), str(v)) for k, v in d["extra"]),
     )
 
 

@@ -24,6 +24,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from spacy.tokens import Doc
+
 from pipeline import __version__
 from pipeline.checkpoint import Checkpoint, claim_from_json, claim_to_json
 from pipeline.errors import Errors, ModelError, UsageError
@@ -85,7 +87,7 @@ class RunSummary:
     unnormalised_money: int = 0
     facts: int = 0
     conflicts: int = 0
-    seconds: Counter[str] = field(default_factory=Counter)
+    seconds: dict[str, float] = field(default_factory=dict)
     rate_days: set[str] = field(default_factory=set)
     latest_rate_used: bool = False
     languages: Counter[str] = field(default_factory=Counter)
@@ -181,7 +183,7 @@ def analyse_batch(
             docs.append(doc)
         started = time.perf_counter()
         try:
-            processed = list(nlp.pipe(docs, batch_size=len(docs)))
+            processed: list[Doc | str] = list(nlp.pipe(docs, batch_size=len(docs)))
         except Exception:  # noqa: BLE001 - fall back to one by one to isolate the culprit
             processed = []
             for doc in docs:
@@ -191,12 +193,13 @@ def analyse_batch(
                     log.error("analysing failed:\n%s", traceback.format_exc())
                     processed.append(_reason_for_bug(e))
         nlp_seconds = (time.perf_counter() - started) / max(len(docs), 1)
-        for i, doc in zip(indices, processed, strict=True):
+        for i, result in zip(indices, processed, strict=True):
             article = articles[i]
-            if isinstance(doc, str):
-                q = Quarantine(article.id, article.source, doc, article.published, code)
-                outcomes[i] = ArticleOutcome(row=quarantine_row(q), error=doc)
+            if isinstance(result, str):
+                q = Quarantine(article.id, article.source, result, article.published, code)
+                outcomes[i] = ArticleOutcome(row=quarantine_row(q), error=result)
                 continue
+            doc = result
             try:
                 t0 = time.perf_counter()
                 quantities: list[Quantity] = doc.user_data.get(QUANTITIES_KEY, [])
@@ -263,7 +266,7 @@ def _check_options(opts: RunOptions) -> None:
 
 
 def _versions(opts: RunOptions, languages: Iterable[str]) -> dict[str, Any]:
-    import spacy
+    from spacy.about import __version__ as spacy_version
 
     from pipeline.nlp import nlp_config
 
@@ -272,7 +275,7 @@ def _versions(opts: RunOptions, languages: Iterable[str]) -> dict[str, Any]:
         cfg = nlp_config(code)
         name = str(opts.model) if opts.model is not None else cfg.model
         models[code] = f"{name} {cfg.model_version}".strip()
-    return {"newsfacts": __version__, "spacy": spacy.__version__, "models": models}
+    return {"newsfacts": __version__, "spacy": spacy_version, "models": models}
 
 
 def _outcomes(
@@ -316,7 +319,7 @@ def _outcome_json(o: ArticleOutcome) -> dict[str, Any]:
 
 def _analyse_into(
     checkpoint: Checkpoint, opts: RunOptions, on_article: ProgressHook | None
-) -> list[str]:
+) -> list[SkippedFile]:
     """Analyse every input article not yet in ``checkpoint``; return the skipped files."""
     from pipeline.report.jsonl import quarantine_row
 
@@ -375,7 +378,7 @@ def run(opts: RunOptions, *, on_article: ProgressHook | None = None) -> RunSumma
         articles_out.abort()
         mentions_out.abort()
         raise
-    summary.seconds["write"] += time.perf_counter() - t0
+    summary.seconds["write"] = summary.seconds.get("write", 0.0) + time.perf_counter() - t0
 
     t0 = time.perf_counter()
     representative = duplicate_groups(fingerprints)
@@ -402,7 +405,7 @@ def run(opts: RunOptions, *, on_article: ProgressHook | None = None) -> RunSumma
         run=run_json(opts, summary, started),
     )
     atomic_write_text(opts.out / "report.html", html)
-    summary.seconds["write"] += time.perf_counter() - t0
+    summary.seconds["write"] = summary.seconds.get("write", 0.0) + time.perf_counter() - t0
     atomic_write_text(opts.out / "run.json", dumps_pretty(run_json(opts, summary, started)))
     return summary
 
@@ -437,7 +440,7 @@ def _account(summary: RunSummary, record: dict[str, Any]) -> None:
         if day is not None:
             summary.rate_days.add(day)
     for key, value in record.get("seconds", {}).items():
-        summary.seconds[key] += value
+        summary.seconds[key] = summary.seconds.get(key, 0.0) + value
 
 
 def run_json(opts: RunOptions, summary: RunSummary, started: float) -> dict[str, Any]:
