@@ -305,3 +305,60 @@ def test_seed_claims_have_canonical_subjects(seed_texts: dict[str, str]) -> None
             ("d'", "d’", "l'", "l’", "le ", "la ", "projet ")
         )
         assert claim.subject_type in ("company", "project", "site", "programme", "country", "other")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "figure", "subjects"),
+    [
+        (
+            "fr",
+            "Nscale et Aker apporteront chacun 500 millions de dollars au projet.",
+            "500 millions de dollars",
+            {"Nscale", "Aker"},
+        ),
+        (
+            "en",
+            "SoftBank and OpenAI will each commit $19 billion to the venture.",
+            "$19 billion",
+            {"SoftBank", "OpenAI"},
+        ),
+        (
+            "fr",
+            "Nscale et Aker apporteront 500 millions de dollars au projet.",
+            "500 millions de dollars",
+            None,
+        ),
+    ],
+)
+def test_distributive_gives_one_claim_per_party(
+    lang: str, text: str, figure: str, subjects: set[str] | None
+) -> None:
+    claims = claims_for(text, [(figure, "money", 5e8, USD)], lang)
+    if subjects is None:  # a joint figure without "chacun" stays one claim
+        assert len(claims) == 1
+        assert claims[0].subject in {"Nscale", "Aker"}
+    else:
+        assert {c.subject for c in claims} == subjects
+        assert len(claims) == len(subjects)
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "subject"),
+    [
+        (
+            "CoreWeave bought new servers. It later spent $2 billion on them.",
+            "$2 billion",
+            "CoreWeave",
+        ),
+        (
+            "Nebius opened an office in Paris. The company will hire 300 engineers.",
+            "300 engineers",
+            "Nebius",
+        ),
+    ],
+)
+def test_anaphora_and_pronouns_en(text: str, figure: str, subject: str) -> None:
+    kind: Kind = "money" if "$" in figure else "count"
+    unit = USD if kind == "money" else "job"
+    claim = claim_of(claims_for(text, [(figure, kind, 1.0, unit)], "en"), figure)
+    assert claim.subject == subject

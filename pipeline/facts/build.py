@@ -8,13 +8,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from spacy.tokens import Doc
 
 from pipeline.facts.names import canonical_name
 from pipeline.facts.predicates import classify, cue_hits, features, predicate_model
 from pipeline.facts.qualifiers import find_stage, find_time
-from pipeline.facts.subjects import attach_subject, descriptors, doc_candidates, salience
+from pipeline.facts.subjects import (
+    attach_subject,
+    coordinated,
+    descriptors,
+    doc_candidates,
+    has_distributive,
+    salience,
+)
 from pipeline.facts.text import fold
 from pipeline.types import Article, Claim, Evidence, Mention, Qualifiers
 
@@ -79,6 +87,12 @@ def build_claims(
         )
         if attachment is None:
             continue
+        subjects = [attachment]
+        if has_distributive(folded, s_lo, s_hi, lang=lang):
+            subjects = [
+                replace(attachment, subject=c.name, type=c.type, candidate=c)
+                for c in coordinated(doc, cands, attachment.candidate)
+            ]
         feats = features(
             kind=m.kind,
             unit=m.quantity.unit,
@@ -93,38 +107,39 @@ def build_claims(
         if value is None or normalized is None:  # filtered above; keeps mypy informed
             continue
         unit = m.quantity.unit or normalized.unit
-        qualifiers = Qualifiers(
-            stage=find_stage(folded, m, mentions, lang=lang),
-            time=find_time(m, mentions),
-            approx=m.quantity.approx,
-            bound=m.quantity.bound,
-            counterparty=attachment.counterparty,
-            location=_location(doc, m, attachment.subject, lang=lang),
-        )
-        evidence = Evidence(
-            article_id=article.id,
-            start=m.start,
-            end=m.end,
-            text=m.text,
-            sentence=m.sentence,
-            value=value,
-            unit=unit,
-            sentence_start=m.sentence_start,
-        )
-        claims.append(
-            Claim(
-                subject=attachment.subject,
-                subject_type=attachment.type,
-                predicate=predicate,
-                value=value,
-                value_max=m.quantity.value_max,
-                unit=unit,
-                normalized=normalized,
-                qualifiers=qualifiers,
-                evidence=evidence,
-                published=article.published,
-                confidence=round(attachment.confidence * (0.5 + 0.5 * p_conf), 3),
-                extra=(("subject_source", attachment.candidate.source),),
+        for attachment in subjects:
+            qualifiers = Qualifiers(
+                stage=find_stage(folded, m, mentions, lang=lang),
+                time=find_time(m, mentions),
+                approx=m.quantity.approx,
+                bound=m.quantity.bound,
+                counterparty=attachment.counterparty,
+                location=_location(doc, m, attachment.subject, lang=lang),
             )
-        )
+            evidence = Evidence(
+                article_id=article.id,
+                start=m.start,
+                end=m.end,
+                text=m.text,
+                sentence=m.sentence,
+                value=value,
+                unit=unit,
+                sentence_start=m.sentence_start,
+            )
+            claims.append(
+                Claim(
+                    subject=attachment.subject,
+                    subject_type=attachment.type,
+                    predicate=predicate,
+                    value=value,
+                    value_max=m.quantity.value_max,
+                    unit=unit,
+                    normalized=normalized,
+                    qualifiers=qualifiers,
+                    evidence=evidence,
+                    published=article.published,
+                    confidence=round(attachment.confidence * (0.5 + 0.5 * p_conf), 3),
+                    extra=(("subject_source", attachment.candidate.source),),
+                )
+            )
     return claims

@@ -33,8 +33,10 @@ __all__ = [
     "Attachment",
     "Candidate",
     "attach_subject",
+    "coordinated",
     "descriptors",
     "doc_candidates",
+    "has_distributive",
     "salience",
 ]
 
@@ -477,6 +479,24 @@ def attach_subject(
     return Attachment(
         best.name, best.type, round(confidence, 3), best, _counterparty(cands, best, mention)
     )
+
+
+def coordinated(doc: Doc, cands: Sequence[Candidate], chosen: Candidate) -> list[Candidate]:
+    """``chosen`` and the candidates coordinated with it ("Nscale et Aker"), in text order."""
+    root = doc[chosen.root]
+    head = root.head if root.dep_ == "conj" else root
+    group = {head.i, *(t.i for t in head.conjuncts)}
+    out: dict[str, Candidate] = {}
+    for c in sorted(cands, key=lambda c: c.start):
+        if c.root in group and c.source in ("entity", "epithet"):
+            out.setdefault(c.name, c)
+    return list(out.values()) or [chosen]
+
+
+def has_distributive(folded: str, start: int, end: int, *, lang: str) -> bool:
+    """True when a distributive word ("chacun", "each") occurs in ``folded[start:end]``."""
+    words = subject_lexicon(lang).distributive
+    return any(w in words for w in re.findall(r"[\w-]+", folded[start:end]))
 
 
 def salience(cands: Sequence[Candidate]) -> dict[str, float]:
