@@ -1,0 +1,758 @@
+"""The fact store: articles, mentions and claims kept across runs in one DuckDB file.
+
+A run's outcome records (see :mod:`pipeline.checkpoint`: ``row``, ``mentions``,
+``claims``, ``fingerprint``) are added with :meth:`FactStore.add_outcomes`. An article
+is keyed by its id and its content: the text key (``text_sha1`` when the record or its
+row carries one, else a digest of the fingerprint, mentions and claims) and the
+analysis key (a digest of the mentions and claims). An article already stored with the
+same keys is left alone, so running the same dump again adds no support; an article
+whose text or analysis changed replaces its old row, mentions and claims. Ids are
+unique in the store, so a claim never counts twice.
+
+Reconciliation then reads every stored claim back, block by block
+(:meth:`FactStore.claims_by_subject`, for
+:func:`pipeline.reconcile.reconcile_groups`), with the fingerprints of every stored
+article for near-duplicate detection; :meth:`FactStore.record_facts` keeps the latest
+fact set and one line per run in ``runs``.
+
+Columns are typed (DOUBLE values, INTEGER offsets, qualifiers and evidence as columns);
+rows go in as Arrow batches, a few thousand articles at a time. The schema is
+versioned in ``meta``: a file written by a newer schema raises :class:`StoreError`
+(E600) rather than being misread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import chain, groupby, repeat
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Final
+
+import duckdb
+import pyarrow as pa
+from rapidfuzz import fuzz
+
+from pipeline.errors import Errors, PipelineError
+from pipeline.reconcile.subjects import AliasTable, cluster_subjects
+from pipeline.types import Claim, Evidence, Normalized, Qualifiers
+
+__all__ = [
+    "DEFAULT_STORE",
+    "SCHEMA_VERSION",
+    "FactStore",
+    "StoreError",
+    "StoreStats",
+    "analysis_key",
+    "text_key",
+]
+
+SCHEMA_VERSION: Final = 1
+DEFAULT_STORE: Final = Path("outputs/newsfacts.duckdb")
+CHUNK: Final = 2000
+FETCH: Final = 10_000
+_MAGIC: Final = b"DUCK"
+_MAGIC_START: Final = 8
+_MAGIC_END: Final = 12
+
+Scorer = Callable[..., float]
+Column = tuple[str, str, pa.DataType]
+
+_STR = pa.string()
+_F64 = pa.float64()
+_I32 = pa.int32()
+_BOOL = pa.bool_()
+_STRS = pa.list_(pa.string())
+_TS = pa.timestamp("us")
+
+
+class StoreError(PipelineError):
+    """A fact store that cannot be opened, read or written."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoreStats:
+    """What one :meth:`FactStore.add_outcomes` call changed."""
+
+    articles_added: int = 0
+    articles_replaced: int = 0
+    articles_unchanged: int = 0
+    mentions_added: int = 0
+    claims_added: int = 0
+    claims_removed: int = 0
+
+
+# --------------------------------------------------------------------------- schema
+
+ARTICLES: Final[tuple[Column, ...]] = (
+    ("article_id", "VARCHAR NOT NULL", _STR),
+    ("text_key", "VARCHAR NOT NULL", _STR),
+    ("analysis_key", "VARCHAR NOT NULL", _STR),
+    ("source", "VARCHAR", _STR),
+    ("lang", "VARCHAR", _STR),
+    ("published", "VARCHAR", _STR),
+    ("status", "VARCHAR NOT NULL", _STR),
+    ("reason", "VARCHAR", _STR),
+    ("n_mentions", "INTEGER", _I32),
+    ("n_facts", "INTEGER", _I32),
+    ("fingerprint", "BIGINT[]", pa.list_(pa.int64())),
+    ("row_json", "VARCHAR NOT NULL", _STR),
+    ("added_at", "TIMESTAMP NOT NULL", _TS),
+)
+
+MENTIONS: Final[tuple[Column, ...]] = (
+    ("article_id", "VARCHAR NOT NULL", _STR),
+    ("seq", "INTEGER NOT NULL", _I32),
+    ("start_char", "INTEGER", _I32),
+    ("end_char", "INTEGER", _I32),
+    ("text", "VARCHAR", _STR),
+    ("kind", "VARCHAR", _STR),
+    ("value", "DOUBLE", _F64),
+    ("value_max", "DOUBLE", _F64),
+    ("unit", "VARCHAR", _STR),
+    ("approx", "BOOLEAN", _BOOL),
+    ("bound", "VARCHAR", _STR),
+    ("normalized_value", "DOUBLE", _F64),
+    ("normalized_value_max", "DOUBLE", _F64),
+    ("normalized_unit", "VARCHAR", _STR),
+    ("date", "VARCHAR", _STR),
+    ("sentence", "VARCHAR", _STR),
+    ("flags", "VARCHAR[]", _STRS),
+)
+
+CLAIMS: Final[tuple[Column, ...]] = (
+    ("article_id", "VARCHAR NOT NULL", _STR),
+    ("seq", "INTEGER NOT NULL", _I32),
+    ("subject", "VARCHAR NOT NULL", _STR),
+    ("subject_type", "VARCHAR NOT NULL", _STR),
+    ("predicate", "VARCHAR NOT NULL", _STR),
+    ("value", "DOUBLE NOT NULL", _F64),
+    ("value_max", "DOUBLE", _F64),
+    ("unit", "VARCHAR NOT NULL", _STR),
+    ("normalized_value", "DOUBLE NOT NULL", _F64),
+    ("normalized_value_max", "DOUBLE", _F64),
+    ("normalized_unit", "VARCHAR NOT NULL", _STR),
+    ("rate_date", "VARCHAR", _STR),
+    ("stage", "VARCHAR", _STR),
+    ("time_qualifier", "VARCHAR", _STR),
+    ("approx", "BOOLEAN NOT NULL", _BOOL),
+    ("bound", "VARCHAR", _STR),
+    ("counterparty", "VARCHAR", _STR),
+    ("location", "VARCHAR", _STR),
+    ("scope", "VARCHAR", _STR),
+    ("evidence_article_id", "VARCHAR NOT NULL", _STR),
+    ("start_char", "INTEGER NOT NULL", _I32),
+    ("end_char", "INTEGER NOT NULL", _I32),
+    ("evidence_text", "VARCHAR NOT NULL", _STR),
+    ("sentence", "VARCHAR NOT NULL", _STR),
+    ("evidence_value", "DOUBLE NOT NULL", _F64),
+    ("evidence_unit", "VARCHAR NOT NULL", _STR),
+    ("sentence_start", "INTEGER NOT NULL", _I32),
+    ("published", "VARCHAR", _STR),
+    ("source_key", "VARCHAR", _STR),
+    ("confidence", "DOUBLE NOT NULL", _F64),
+    ("extra_keys", "VARCHAR[] NOT NULL", _STRS),
+    ("extra_values", "VARCHAR[] NOT NULL", _STRS),
+)
+
+FACTS: Final[tuple[Column, ...]] = (
+    ("fact_id", "VARCHAR NOT NULL", _STR),
+    ("run_id", "VARCHAR NOT NULL", _STR),
+    ("subject", "VARCHAR", _STR),
+    ("subject_type", "VARCHAR", _STR),
+    ("predicate", "VARCHAR", _STR),
+    ("value", "DOUBLE", _F64),
+    ("value_max", "DOUBLE", _F64),
+    ("unit", "VARCHAR", _STR),
+    ("normalized_value", "DOUBLE", _F64),
+    ("normalized_value_max", "DOUBLE", _F64),
+    ("normalized_unit", "VARCHAR", _STR),
+    ("status", "VARCHAR", _STR),
+    ("confidence", "DOUBLE", _F64),
+    ("row_json", "VARCHAR NOT NULL", _STR),
+)
+
+RUNS: Final[tuple[Column, ...]] = (
+    ("run_id", "VARCHAR NOT NULL", _STR),
+    ("command", "VARCHAR[] NOT NULL", _STRS),
+    ("time", "TIMESTAMP NOT NULL", _TS),
+    ("counts_json", "VARCHAR NOT NULL", _STR),
+)
+
+TABLES: Final[dict[str, tuple[Column, ...]]] = {
+    "articles": ARTICLES,
+    "mentions": MENTIONS,
+    "claims": CLAIMS,
+    "facts": FACTS,
+    "runs": RUNS,
+}
+
+_CLAIM_ORDER: Final = "subject, predicate, article_id, start_char, seq"
+_CLAIM_COLUMNS: Final = ", ".join(name for name, _, _ in CLAIMS[2:])
+
+
+def _ddl(table: str, columns: Sequence[Column]) -> str:
+    body = ", ".join(f'"{name}" {sql}' for name, sql, _ in columns)
+    return f"CREATE TABLE {table} ({body})"
+
+
+def _arrow(columns: Sequence[Column], data: Mapping[str, list[Any]]) -> pa.Table:
+    schema = pa.schema([(name, kind) for name, _, kind in columns])
+    return pa.Table.from_pydict(dict(data), schema=schema)
+
+
+# --------------------------------------------------------------------------- keys
+
+
+def _digest(obj: object) -> str:
+    text = json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+def analysis_key(record: Mapping[str, Any]) -> str:
+    """Digest of what the analysis gave: status, reason, mentions and claims."""
+    row = record["row"]
+    return _digest(
+        [
+            row.get("status"),
+            row.get("reason"),
+            row.get("lang"),
+            row.get("published"),
+            record.get("mentions", []),
+            record.get("claims", []),
+        ]
+    )
+
+
+def text_key(record: Mapping[str, Any]) -> str:
+    """The article's content key: its text SHA-1 when given, else a digest of its products.
+
+    The fallback digests the fingerprint with the analysis, because a MinHash alone may
+    not change when one figure of a long text is corrected.
+    """
+    sha = record.get("text_sha1") or record["row"].get("text_sha1")
+    if isinstance(sha, str) and sha:
+        return f"sha1:{sha}"
+    return f"digest:{_digest([record.get('fingerprint', []), analysis_key(record)])}"
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def _opt_float(x: Any) -> float | None:
+    return None if x is None else float(x)
+
+
+def _check_record(index: int, record: Any) -> dict[str, Any]:
+    if not isinstance(record, Mapping):
+        raise StoreError(Errors.E603.format(index=index, detail="not a JSON object"))
+    row = record.get("row")
+    if not isinstance(row, Mapping) or not isinstance(row.get("article_id"), str):
+        raise StoreError(Errors.E603.format(index=index, detail="no row with an article_id"))
+    if not isinstance(row.get("status"), str):
+        raise StoreError(Errors.E603.format(index=index, detail="row without a status"))
+    return dict(record)
+
+
+def _article_values(record: Mapping[str, Any], now: dt.datetime) -> dict[str, Any]:
+    row = record["row"]
+    return {
+        "article_id": row["article_id"],
+        "text_key": text_key(record),
+        "analysis_key": analysis_key(record),
+        "source": row.get("source"),
+        "lang": row.get("lang"),
+        "published": row.get("published"),
+        "status": row["status"],
+        "reason": row.get("reason"),
+        "n_mentions": row.get("n_mentions"),
+        "n_facts": row.get("n_facts"),
+        "fingerprint": [int(x) for x in record.get("fingerprint") or ()],
+        "row_json": json.dumps(row, ensure_ascii=False, sort_keys=True),
+        "added_at": now,
+    }
+
+
+def _mention_values(article_id: str, seq: int, m: Mapping[str, Any]) -> tuple[Any, ...]:
+    n = m.get("normalized")
+    return (
+        article_id,
+        seq,
+        m.get("start"),
+        m.get("end"),
+        m.get("text"),
+        m.get("kind"),
+        _opt_float(m.get("value")),
+        _opt_float(m.get("value_max")),
+        m.get("unit"),
+        bool(m.get("approx", False)),
+        m.get("bound"),
+        None if n is None else float(n["value"]),
+        None if n is None else _opt_float(n.get("value_max")),
+        None if n is None else n.get("unit"),
+        m.get("date"),
+        m.get("sentence"),
+        [str(f) for f in m.get("flags") or ()],
+    )
+
+
+def _claim_values(article_id: str, seq: int, c: Mapping[str, Any]) -> tuple[Any, ...]:
+    n, q, e = c["normalized"], c["qualifiers"], c["evidence"]
+    extra = [(str(k), str(v)) for k, v in c.get("extra") or ()]
+    return (
+        article_id,
+        seq,
+        c["subject"],
+        c["subject_type"],
+        c["predicate"],
+        float(c["value"]),
+        _opt_float(c.get("value_max")),
+        c["unit"],
+        float(n["value"]),
+        _opt_float(n.get("value_max")),
+        n["unit"],
+        n.get("rate_date"),
+        q.get("stage"),
+        q.get("time"),
+        bool(q.get("approx", False)),
+        q.get("bound"),
+        q.get("counterparty"),
+        q.get("location"),
+        q.get("scope"),
+        e["article_id"],
+        int(e["start"]),
+        int(e["end"]),
+        e["text"],
+        e["sentence"],
+        float(e["value"]),
+        e["unit"],
+        int(e.get("sentence_start", 0)),
+        c.get("published"),
+        c.get("source_key"),
+        float(c.get("confidence", 0.5)),
+        [k for k, _ in extra],
+        [v for _, v in extra],
+    )
+
+
+def _claim_of(r: Sequence[Any]) -> Claim:
+    """A :class:`Claim` from a row of ``SELECT {_CLAIM_COLUMNS}``."""
+    return Claim(
+        subject=r[0],
+        subject_type=r[1],
+        predicate=r[2],
+        value=r[3],
+        value_max=r[4],
+        unit=r[5],
+        normalized=Normalized(value=r[6], value_max=r[7], unit=r[8], rate_date=r[9]),
+        qualifiers=Qualifiers(
+            stage=r[10],
+            time=r[11],
+            approx=r[12],
+            bound=r[13],
+            counterparty=r[14],
+            location=r[15],
+            scope=r[16],
+        ),
+        evidence=Evidence(
+            article_id=r[17],
+            start=r[18],
+            end=r[19],
+            text=r[20],
+            sentence=r[21],
+            value=r[22],
+            unit=r[23],
+            sentence_start=r[24],
+        ),
+        published=r[25],
+        source_key=r[26],
+        confidence=r[27],
+        extra=tuple(zip(r[28], r[29], strict=True)),
+    )
+
+
+def _columns(names: Sequence[Column], rows: Sequence[tuple[Any, ...]]) -> dict[str, list[Any]]:
+    return {name: [r[i] for r in rows] for i, (name, _, _) in enumerate(names)}
+
+
+def _fact_values(f: Mapping[str, Any], run_id: str) -> tuple[Any, ...]:
+    n = f.get("normalized") or {}
+    return (
+        str(f["fact_id"]),
+        run_id,
+        f.get("subject"),
+        f.get("subject_type"),
+        f.get("predicate"),
+        _opt_float(f.get("value")),
+        _opt_float(f.get("value_max")),
+        f.get("unit"),
+        _opt_float(n.get("value")),
+        _opt_float(n.get("value_max")),
+        n.get("unit"),
+        f.get("status"),
+        _opt_float(f.get("confidence")),
+        json.dumps(f, ensure_ascii=False, sort_keys=True),
+    )
+
+
+def _check_header(path: Path) -> None:
+    """Refuse an existing file that is not a DuckDB database (DuckDB would open some).
+
+    DuckDB can open other formats (a JSON lines dump, for instance) as a database; a
+    store path given by mistake must fail rather than read or write such a file.
+    """
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(_MAGIC_END)
+    except FileNotFoundError:
+        return
+    except OSError as e:
+        raise StoreError(Errors.E601.format(path=path, detail=e)) from e
+    if head and head[_MAGIC_START:_MAGIC_END] != _MAGIC:
+        raise StoreError(Errors.E601.format(path=path, detail="not a DuckDB database file"))
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+# --------------------------------------------------------------------------- the store
+
+
+class FactStore:
+    """Articles, mentions, claims and the latest facts of every run, in one DuckDB file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        _check_header(self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._con: duckdb.DuckDBPyConnection | None = duckdb.connect(str(self.path))
+        except (OSError, duckdb.Error) as e:
+            raise StoreError(Errors.E601.format(path=self.path, detail=e)) from e
+        try:
+            self._open_schema()
+        except BaseException:
+            self.close()
+            raise
+
+    # ----------------------------------------------------------------- lifecycle
+
+    def __enter__(self) -> FactStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The open connection (raises :class:`StoreError` E604 once closed)."""
+        if self._con is None:
+            raise StoreError(Errors.E604.format(path=self.path))
+        return self._con
+
+    def _open_schema(self) -> None:
+        con = self.con
+        tables = {
+            str(r[0])
+            for r in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+            ).fetchall()
+        }
+        if not tables:
+            con.begin()
+            con.execute(
+                "CREATE TABLE meta (key VARCHAR NOT NULL, value VARCHAR NOT NULL)"
+            ).fetchall()
+            for name, columns in TABLES.items():
+                con.execute(_ddl(name, columns)).fetchall()
+            con.execute(
+                "INSERT INTO meta VALUES ('schema_version', ?), ('created', ?)",
+                [str(SCHEMA_VERSION), _utcnow().isoformat(timespec="seconds")],
+            ).fetchall()
+            con.commit()
+            return
+        if "meta" not in tables:
+            raise StoreError(Errors.E602.format(path=self.path, tables=", ".join(sorted(tables))))
+        found = self.meta().get("schema_version")
+        if found != str(SCHEMA_VERSION):
+            raise StoreError(
+                Errors.E600.format(path=self.path, found=found, supported=SCHEMA_VERSION)
+            )
+
+    # ----------------------------------------------------------------- reading
+
+    def meta(self) -> dict[str, str]:
+        """The ``meta`` table as a dict (``schema_version``, ``created``, ``currency``...)."""
+        rows = self.con.execute("SELECT key, value FROM meta").fetchall()
+        return {str(k): str(v) for k, v in rows}
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table: articles, mentions, claims, facts, runs."""
+        out: dict[str, int] = {}
+        for name in TABLES:
+            rows = self.con.execute(f"SELECT count(*) FROM {name}").fetchall()  # noqa: S608
+            out[name] = int(rows[0][0])
+        return out
+
+    def _stream(
+        self, sql: str, *, views: Mapping[str, pa.Table] | None = None
+    ) -> Iterator[tuple[Any, ...]]:
+        """Rows of ``sql`` fetched in batches on a cursor of its own (with its views)."""
+        cur = self.con.cursor()
+        try:
+            for name, table in (views or {}).items():
+                cur.register(name, table)
+            cur.execute(sql)
+            while rows := cur.fetchmany(FETCH):
+                yield from rows
+        finally:
+            cur.close()
+
+    def claims(self) -> Iterator[Claim]:
+        """Every stored claim, ordered by subject, predicate, article id and offset."""
+        sql = f"SELECT {_CLAIM_COLUMNS} FROM claims ORDER BY {_CLAIM_ORDER}"  # noqa: S608
+        for r in self._stream(sql):
+            yield _claim_of(r)
+
+    def subject_names(
+        self, *, scorer: Scorer = fuzz.token_sort_ratio, aliases: AliasTable | None = None
+    ) -> dict[str, str]:
+        """Surface subject → canonical subject over every stored claim (as ``reconcile``)."""
+        counted = self.con.execute("SELECT subject, count(*) FROM claims GROUP BY subject")
+        names = chain.from_iterable(repeat(str(s), int(n)) for s, n in counted.fetchall())
+        return cluster_subjects(names, scorer=scorer, aliases=aliases)
+
+    def claims_by_subject(
+        self, *, scorer: Scorer = fuzz.token_sort_ratio, aliases: AliasTable | None = None
+    ) -> Iterator[list[Claim]]:
+        """Blocks of claims, one per canonical subject (complete and disjoint).
+
+        The blocks are what :func:`pipeline.reconcile.reconcile_groups` expects; give it
+        ``subjects=store.subject_names()`` (same ``scorer``/``aliases``) so that names are
+        canonicalised as :func:`pipeline.reconcile.reconcile` would over all claims.
+        """
+        names = self.subject_names(scorer=scorer, aliases=aliases)
+        mapping = pa.Table.from_pydict(
+            {"subject": list(names), "canonical": list(names.values())},
+            schema=pa.schema([("subject", _STR), ("canonical", _STR)]),
+        )
+        sql = (
+            f"SELECT coalesce(m.canonical, c.subject) AS canonical, {_CLAIM_COLUMNS} "  # noqa: S608
+            "FROM claims c LEFT JOIN _subject_names m USING (subject) "
+            f"ORDER BY canonical, {_CLAIM_ORDER}"
+        )
+        rows = self._stream(sql, views={"_subject_names": mapping})
+        for _, block in groupby(rows, key=lambda r: r[0]):
+            yield [_claim_of(r[1:]) for r in block]
+
+    def fingerprints(self) -> dict[str, tuple[int, ...]]:
+        """Article id → MinHash fingerprint, for every stored article that has one."""
+        rows = self.con.execute(
+            "SELECT article_id, fingerprint FROM articles WHERE len(fingerprint) > 0"
+        ).fetchall()
+        return {str(aid): tuple(int(x) for x in fp) for aid, fp in rows}
+
+    def articles(self) -> Iterator[dict[str, Any]]:
+        """The stored articles.jsonl rows, ordered by article id."""
+        for (row,) in self._stream("SELECT row_json FROM articles ORDER BY article_id"):
+            parsed: dict[str, Any] = json.loads(row)
+            yield parsed
+
+    def facts(self) -> list[dict[str, Any]]:
+        """The facts of the latest reconciliation (SPEC dicts), ordered by fact id."""
+        rows = self.con.execute("SELECT row_json FROM facts ORDER BY fact_id").fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+    def runs(self) -> list[dict[str, Any]]:
+        """One dict per recorded run, oldest first."""
+        rows = self.con.execute("SELECT run_id, command, time, counts_json FROM runs ORDER BY time")
+        return [
+            {"run_id": r, "command": list(c), "time": t.isoformat(), "counts": json.loads(n)}
+            for r, c, t, n in rows.fetchall()
+        ]
+
+    # ----------------------------------------------------------------- writing
+
+    def add_outcomes(
+        self, records: Iterable[Mapping[str, Any]], *, currency: str | None = None
+    ) -> StoreStats:
+        """Add the outcome records of one run; return what changed.
+
+        ``currency`` (the run's ``--currency``) is pinned in ``meta`` by the first run
+        that gives one: money normalised to another currency would not reconcile with the
+        stored claims, so a different one raises :class:`StoreError` (E605).
+        """
+        con = self.con
+        totals: list[tuple[int, ...]] = []
+        con.begin()
+        try:
+            if currency is not None:
+                self._pin_currency(currency)
+            chunk: dict[str, dict[str, Any]] = {}
+            seen: set[str] = set()
+            for index, record in enumerate(records):
+                checked = _check_record(index, record)
+                aid = checked["row"]["article_id"]
+                chunk.pop(aid, None)
+                chunk[aid] = checked
+                if len(chunk) >= CHUNK:
+                    totals.append(self._add_chunk(chunk, seen))
+                    chunk = {}
+            if chunk:
+                totals.append(self._add_chunk(chunk, seen))
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+        return StoreStats(*(sum(column) for column in zip(*totals, strict=True)))
+
+    def _pin_currency(self, currency: str) -> None:
+        known = self.meta().get("currency")
+        if known is None:
+            self.con.execute("INSERT INTO meta VALUES ('currency', ?)", [currency]).fetchall()
+        elif known != currency:
+            raise StoreError(Errors.E605.format(path=self.path, known=known, given=currency))
+
+    def _add_chunk(self, chunk: Mapping[str, dict[str, Any]], seen: set[str]) -> tuple[int, ...]:
+        """Store one chunk of records (distinct ids); return its :class:`StoreStats` fields.
+
+        ``seen`` holds the ids of this call's earlier chunks: an id given again is not
+        counted twice as an article (its rows are still replaced when they changed).
+        """
+        con = self.con
+        now = _utcnow()
+        articles = [_article_values(r, now) for r in chunk.values()]
+        keys = pa.Table.from_pydict(
+            {
+                "article_id": [a["article_id"] for a in articles],
+                "text_key": [a["text_key"] for a in articles],
+                "analysis_key": [a["analysis_key"] for a in articles],
+            },
+            schema=pa.schema([("article_id", _STR), ("text_key", _STR), ("analysis_key", _STR)]),
+        )
+        con.register("_incoming", keys)
+        try:
+            stored = con.execute(
+                "SELECT i.article_id, a.text_key = i.text_key AND a.analysis_key = i.analysis_key "
+                "FROM _incoming i JOIN articles a USING (article_id)"
+            ).fetchall()
+        finally:
+            con.unregister("_incoming")
+        same = {str(aid) for aid, equal in stored if equal}
+        changed = sorted(str(aid) for aid, equal in stored if not equal)
+        removed = self._remove(changed)
+        fresh = [a for a in articles if a["article_id"] not in same]
+        mentions: list[tuple[Any, ...]] = []
+        claims: list[tuple[Any, ...]] = []
+        for a in fresh:
+            record = chunk[a["article_id"]]
+            aid = a["article_id"]
+            mentions.extend(
+                _mention_values(aid, i, m) for i, m in enumerate(record.get("mentions") or ())
+            )
+            claims.extend(
+                _claim_values(aid, i, c) for i, c in enumerate(record.get("claims") or ())
+            )
+        self._insert("articles", ARTICLES, {n: [a[n] for a in fresh] for n, _, _ in ARTICLES})
+        self._insert("mentions", MENTIONS, _columns(MENTIONS, mentions))
+        self._insert("claims", CLAIMS, _columns(CLAIMS, claims))
+        earlier = seen.intersection(chunk)
+        seen.update(chunk)
+        return (
+            len(fresh) - len(changed),
+            len(set(changed) - earlier),
+            len(same - earlier),
+            len(mentions),
+            len(claims),
+            removed,
+        )
+
+    def _remove(self, article_ids: Sequence[str]) -> int:
+        """Delete the rows of ``article_ids`` from every article table; return claims gone."""
+        if not article_ids:
+            return 0
+        con = self.con
+        ids = pa.Table.from_pydict(
+            {"article_id": list(article_ids)}, schema=pa.schema([("article_id", _STR)])
+        )
+        con.register("_gone", ids)
+        try:
+            removed = 0
+            for table in ("claims", "mentions", "articles"):
+                row = con.execute(
+                    f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM _gone)"  # noqa: S608
+                ).fetchall()
+                if table == "claims":
+                    removed = int(row[0][0])
+        finally:
+            con.unregister("_gone")
+        return removed
+
+    def _insert(self, table: str, columns: Sequence[Column], data: Mapping[str, list[Any]]) -> None:
+        if not next(iter(data.values()), []):
+            return
+        batch = _arrow(columns, data)
+        self.con.register("_batch", batch)
+        try:
+            self.con.execute(f"INSERT INTO {table} SELECT * FROM _batch").fetchall()  # noqa: S608
+        finally:
+            self.con.unregister("_batch")
+
+    def record_facts(
+        self,
+        facts: Sequence[Mapping[str, Any]],
+        run_id: str,
+        *,
+        command: Sequence[str] = (),
+        counts: Mapping[str, int] | None = None,
+    ) -> None:
+        """Replace the stored fact set with ``facts`` and add a line to ``runs``.
+
+        ``counts`` defaults to the facts and conflicts given and the store's row counts.
+        """
+        con = self.con
+        con.begin()
+        try:
+            con.execute("DELETE FROM facts").fetchall()
+            rows = [_fact_values(f, run_id) for f in facts]
+            self._insert("facts", FACTS, _columns(FACTS, rows))
+            tally = dict(counts) if counts is not None else self._default_counts(facts)
+            self._insert(
+                "runs",
+                RUNS,
+                {
+                    "run_id": [run_id],
+                    "command": [[str(a) for a in command]],
+                    "time": [_utcnow()],
+                    "counts_json": [json.dumps(tally, sort_keys=True)],
+                },
+            )
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+
+    def _default_counts(self, facts: Sequence[Mapping[str, Any]]) -> dict[str, int]:
+        stored = self.counts()
+        return {
+            "articles": stored["articles"],
+            "mentions": stored["mentions"],
+            "claims": stored["claims"],
+            "facts": len(facts),
+            "conflicts": sum(1 for f in facts if f.get("status") == "conflict"),
+        }

@@ -1,0 +1,476 @@
+"""Fact store: round trips, idempotent re-runs, replaced articles, accumulation, schema."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from pipeline.checkpoint import Checkpoint, claim_to_json
+from pipeline.reconcile import (
+    article_fingerprint,
+    fact_to_json,
+    reconcile,
+    reconcile_groups,
+)
+from pipeline.store import (
+    SCHEMA_VERSION,
+    FactStore,
+    StoreError,
+    StoreStats,
+    analysis_key,
+    text_key,
+)
+from pipeline.types import Claim, Evidence, Normalized, Qualifiers
+
+SUBJECTS = ("Stargate Norway", "stargate norway", "Nordlys", "Mistral AI", "OpenAI", "d'OpenAI")
+
+
+def make_claim(
+    subject: str,
+    predicate: str = "power_capacity",
+    value: float = 230.0,
+    *,
+    article: str = "a1",
+    start: int = 0,
+    unit: str = "MW",
+    qualifiers: Qualifiers | None = None,
+    value_max: float | None = None,
+    rate_date: str | None = None,
+    extra: tuple[tuple[str, str], ...] = (),
+    published: str | None = "2025-07-31",
+) -> Claim:
+    text = f"{value:g} {unit}"
+    return Claim(
+        subject=subject,
+        subject_type="project",
+        predicate=predicate,
+        value=value,
+        value_max=value_max,
+        unit=unit,
+        normalized=Normalized(value, value_max, unit, rate_date),
+        qualifiers=qualifiers or Qualifiers(),
+        evidence=Evidence(article, start, start + len(text), text, f"Figure {text}.", value, unit),
+        published=published,
+        source_key=None,
+        confidence=0.5,
+        extra=extra,
+    )
+
+
+def record(
+    article_id: str,
+    claims: Sequence[Claim] = (),
+    *,
+    text: str | None = None,
+    with_sha1: bool = True,
+    status: str = "ok",
+) -> dict[str, Any]:
+    """An outcome record as the runner's checkpoint holds it."""
+    body = text if text is not None else f"Article {article_id} about figures and projects."
+    row: dict[str, Any] = {
+        "article_id": article_id,
+        "source": f"dump.jsonl:{article_id}",
+        "lang": "fr",
+        "published": "2025-07-31",
+        "status": status,
+        "n_mentions": len(claims),
+        "n_facts": len(claims),
+    }
+    if status != "ok":
+        row["reason"] = "empty text"
+    out: dict[str, Any] = {
+        "row": row,
+        "mentions": [
+            {
+                "article_id": article_id,
+                "start": c.evidence.start,
+                "end": c.evidence.end,
+                "text": c.evidence.text,
+                "kind": "power",
+                "value": c.value,
+                "value_max": c.value_max,
+                "unit": c.unit,
+                "approx": c.qualifiers.approx,
+                "bound": c.qualifiers.bound,
+                "normalized": {"value": c.value, "value_max": c.value_max, "unit": c.unit},
+                "date": None,
+                "sentence": c.evidence.sentence,
+                "flags": [],
+            }
+            for c in claims
+        ],
+        "claims": [claim_to_json(c) for c in claims],
+        "fingerprint": list(article_fingerprint(body)) if status == "ok" else [],
+    }
+    if with_sha1:
+        out["text_sha1"] = hashlib.sha1(body.encode(), usedforsecurity=False).hexdigest()
+    return out
+
+
+def claims_of(records: Sequence[dict[str, Any]]) -> list[Claim]:
+    with_ids: list[tuple[tuple[Any, ...], Claim]] = []
+    for r in records:
+        with_ids.extend(
+            make_from_json(c, r["row"]["article_id"], i) for i, c in enumerate(r["claims"])
+        )
+    return [c for _, c in sorted(with_ids, key=lambda x: x[0])]
+
+
+def make_from_json(c: dict[str, Any], aid: str, seq: int) -> tuple[tuple[Any, ...], Claim]:
+    from pipeline.checkpoint import claim_from_json
+
+    claim = claim_from_json(c)
+    key = (claim.subject, claim.predicate, aid, claim.evidence.start, seq)
+    return key, claim
+
+
+DUMP_A = [
+    record("a1", [make_claim("Stargate Norway", article="a1", start=10)]),
+    record(
+        "a2",
+        [
+            make_claim("Stargate Norway", value=290.0, article="a2", start=5),
+            make_claim("Nordlys", "investment", 1e9, article="a2", start=40, unit="EUR"),
+        ],
+    ),
+    record("q1", status="quarantined"),
+]
+DUMP_B = [
+    record("b1", [make_claim("stargate norway", value=290.0, article="b1", start=3)]),
+    record("b2", [make_claim("Mistral AI", "funding", 6e8, article="b2", unit="EUR")]),
+]
+
+
+def open_store(tmp_path: Path) -> FactStore:
+    return FactStore(tmp_path / "facts.duckdb")
+
+
+# --------------------------------------------------------------------------- round trip
+
+ROUND_TRIP = [
+    make_claim("Stargate Norway"),
+    make_claim(
+        "OpenAI",
+        "investment",
+        1.2e9,
+        unit="EUR",
+        value_max=1.5e9,
+        rate_date="2025-07-30",
+        qualifiers=Qualifiers(
+            stage="target",
+            time="2026-12",
+            approx=True,
+            bound="min",
+            counterparty="Nscale",
+            location="Narvik",
+            scope="phase 1",
+        ),
+        extra=(("source_title", "Un titre"), ("note", "é ü « »")),
+        published=None,
+    ),
+    make_claim("Mistral AI", "gpu_count", 18000.0, unit="gpu", start=123456),
+    make_claim("Nordlys", "stock_price", -0.38, unit="%"),
+]
+
+
+@pytest.mark.parametrize("claim", ROUND_TRIP, ids=lambda c: c.subject)
+def test_claim_round_trips_through_the_store(tmp_path: Path, claim: Claim) -> None:
+    with open_store(tmp_path) as store:
+        store.add_outcomes([record(claim.evidence.article_id, [claim])])
+        assert list(store.claims()) == [claim]
+
+
+@pytest.mark.parametrize("reopen", [False, True])
+def test_stored_claims_equal_the_checkpoint_claims(tmp_path: Path, reopen: bool) -> None:
+    store = open_store(tmp_path)
+    store.add_outcomes(DUMP_A)
+    if reopen:
+        store.close()
+        store = open_store(tmp_path)
+    assert list(store.claims()) == claims_of(DUMP_A)
+    assert [a["article_id"] for a in store.articles()] == ["a1", "a2", "q1"]
+    assert store.counts()["mentions"] == 3
+    store.close()
+
+
+@pytest.mark.parametrize("order", [(0, 1, 2), (2, 1, 0), (1, 2, 0)])
+def test_claim_order_does_not_depend_on_insertion_order(
+    tmp_path: Path, order: tuple[int, ...]
+) -> None:
+    with open_store(tmp_path) as store:
+        store.add_outcomes([DUMP_A[i] for i in order])
+        got = list(store.claims())
+    assert got == claims_of(DUMP_A)
+    keys = [(c.subject, c.predicate, c.evidence.article_id, c.evidence.start) for c in got]
+    assert keys == sorted(keys)
+
+
+# --------------------------------------------------------------------------- re-runs
+
+
+@pytest.mark.parametrize("with_sha1", [True, False])
+def test_same_outcomes_twice_add_no_claims(tmp_path: Path, with_sha1: bool) -> None:
+    dump = [record("a1", [make_claim("Nordlys", article="a1")], with_sha1=with_sha1), *DUMP_A[1:]]
+    with open_store(tmp_path) as store:
+        first = store.add_outcomes(dump)
+        before = store.counts()
+        second = store.add_outcomes(dump)
+        assert store.counts() == before
+        assert list(store.claims()) == claims_of(dump)
+    assert first == StoreStats(articles_added=3, mentions_added=3, claims_added=3)
+    assert second == StoreStats(articles_unchanged=3)
+
+
+def test_reconciled_support_does_not_grow_on_a_rerun(tmp_path: Path) -> None:
+    with open_store(tmp_path) as store:
+        store.add_outcomes(DUMP_A)
+        once = [fact_to_json(f) for f in reconcile(store.claims()).facts]
+        store.add_outcomes(DUMP_A)
+        twice = [fact_to_json(f) for f in reconcile(store.claims()).facts]
+    assert once == twice
+
+
+def test_a_duplicate_id_within_one_call_keeps_the_last_record(tmp_path: Path) -> None:
+    old = record("a1", [make_claim("Nordlys", value=100.0)], text="old text")
+    new = record("a1", [make_claim("Nordlys", value=200.0)], text="new text")
+    with open_store(tmp_path) as store:
+        stats = store.add_outcomes([old, new])
+        assert [c.value for c in store.claims()] == [200.0]
+    assert stats.articles_added == 1
+
+
+CHANGES = {
+    "new text hash": (
+        record("a1", [make_claim("Nordlys", value=100.0)], text="first version"),
+        record("a1", [make_claim("Nordlys", value=120.0)], text="corrected version"),
+    ),
+    "no hash, corrected figure": (
+        record("a1", [make_claim("Nordlys", value=100.0)], text="same words", with_sha1=False),
+        record("a1", [make_claim("Nordlys", value=120.0)], text="same words", with_sha1=False),
+    ),
+    "same text, new analysis": (
+        record("a1", [make_claim("Nordlys", value=100.0)], text="same words"),
+        record("a1", [make_claim("Nordlys", value=120.0)], text="same words"),
+    ),
+    "quarantined, then analysed": (
+        record("a1", status="quarantined"),
+        record("a1", [make_claim("Nordlys", value=120.0)]),
+    ),
+}
+
+
+@pytest.mark.parametrize(("old", "new"), CHANGES.values(), ids=list(CHANGES))
+def test_a_changed_article_replaces_its_claims(
+    tmp_path: Path, old: dict[str, Any], new: dict[str, Any]
+) -> None:
+    with open_store(tmp_path) as store:
+        store.add_outcomes([old, DUMP_B[1]])
+        stats = store.add_outcomes([new])
+        assert [c.value for c in store.claims() if c.subject == "Nordlys"] == [120.0]
+        assert store.counts()["articles"] == 2
+        assert store.counts()["claims"] == 2
+        assert store.counts()["mentions"] == 2
+    assert stats.articles_replaced == 1
+    assert stats.claims_removed == len(old["claims"])
+    assert stats.claims_added == 1
+
+
+def test_keys_depend_on_content_not_on_source_path() -> None:
+    moved = record("a1", [make_claim("Nordlys")], with_sha1=False)
+    moved["row"] = {**moved["row"], "source": "another-dump.jsonl:7"}
+    original = record("a1", [make_claim("Nordlys")], with_sha1=False)
+    assert text_key(moved) == text_key(original)
+    assert analysis_key(moved) == analysis_key(original)
+    assert text_key(record("a1", text="x")) != text_key(record("a1", text="y"))
+
+
+# --------------------------------------------------------------------------- accumulation
+
+
+def test_two_dumps_accumulate(tmp_path: Path) -> None:
+    with open_store(tmp_path) as store:
+        store.add_outcomes(DUMP_A)
+    with open_store(tmp_path) as store:
+        stats = store.add_outcomes(DUMP_B)
+        assert list(store.claims()) == claims_of([*DUMP_A, *DUMP_B])
+        from_store = reconcile(store.claims())
+    assert stats.articles_added == 2
+    both = reconcile(claims_of([*DUMP_A, *DUMP_B]))
+    assert [fact_to_json(f) for f in from_store.facts] == [fact_to_json(f) for f in both.facts]
+    norway = [f for f in from_store.facts if f.predicate == "power_capacity"]
+    assert len(norway) == 1
+    assert {e.article_id for e in norway[0].evidence} | {
+        e.article_id for a in norway[0].alternatives for e in a.evidence
+    } == {"a1", "a2", "b1"}
+
+
+def test_checkpoint_records_go_straight_into_the_store(tmp_path: Path) -> None:
+    checkpoint = Checkpoint(tmp_path / "run", resume=False)
+    for r in DUMP_A:
+        checkpoint.append(r)
+    checkpoint.close()
+    with open_store(tmp_path) as store:
+        store.add_outcomes(checkpoint)
+        assert list(store.claims()) == claims_of(DUMP_A)
+
+
+def test_fingerprints_are_kept_for_analysed_articles(tmp_path: Path) -> None:
+    with open_store(tmp_path) as store:
+        store.add_outcomes([*DUMP_A, *DUMP_B])
+        fps = store.fingerprints()
+    assert sorted(fps) == ["a1", "a2", "b1", "b2"]
+    assert fps["a1"] == tuple(DUMP_A[0]["fingerprint"])
+
+
+@pytest.mark.parametrize("chunk", [7, 100])
+def test_many_articles_across_chunks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    monkeypatch.setattr("pipeline.store.CHUNK", chunk)
+    dump = [
+        record(f"art{i:03d}", [make_claim(SUBJECTS[i % len(SUBJECTS)], article=f"art{i:03d}")])
+        for i in range(450)
+    ]
+    with open_store(tmp_path) as store:
+        assert store.add_outcomes(dump).claims_added == 450
+        again = store.add_outcomes([*dump[::-1], *dump[:10]])
+        assert store.counts()["claims"] == 450
+        assert list(store.claims()) == claims_of(dump)
+    assert again == StoreStats(articles_unchanged=450)
+
+
+# --------------------------------------------------------------------------- blocks
+
+
+BLOCK_DUMP = [
+    record(
+        f"s{i}",
+        [
+            make_claim(name, article=f"s{i}", value=100.0 + i),
+            make_claim(name, "jobs", float(i), article=f"s{i}", start=50, unit="job"),
+        ],
+    )
+    for i, name in enumerate(SUBJECTS * 2)
+]
+
+
+def test_blocks_by_subject_are_complete_and_disjoint(tmp_path: Path) -> None:
+    with open_store(tmp_path) as store:
+        store.add_outcomes(BLOCK_DUMP)
+        names = store.subject_names()
+        blocks = list(store.claims_by_subject())
+        everything = list(store.claims())
+    canon = [{names[c.subject] for c in block} for block in blocks]
+    assert all(len(c) == 1 for c in canon)
+    flat = [next(iter(c)) for c in canon]
+    assert len(flat) == len(set(flat))
+    assert Counter(c for b in blocks for c in b) == Counter(everything)
+    assert names["Stargate Norway"] == names["stargate norway"]
+
+
+def test_blockwise_reconciliation_equals_reconcile(tmp_path: Path) -> None:
+    with open_store(tmp_path) as store:
+        store.add_outcomes(BLOCK_DUMP)
+        blockwise = list(
+            reconcile_groups(store.claims_by_subject(), subjects=store.subject_names())
+        )
+        whole = reconcile(store.claims())
+    facts = sorted((f for f, _ in blockwise), key=lambda f: f.fact_id)
+    assert [fact_to_json(f) for f in facts] == [fact_to_json(f) for f in whole.facts]
+
+
+def test_an_empty_store_has_no_blocks(tmp_path: Path) -> None:
+    with open_store(tmp_path) as store:
+        assert list(store.claims_by_subject()) == []
+        assert list(store.claims()) == []
+        assert store.fingerprints() == {}
+
+
+# --------------------------------------------------------------------------- facts and runs
+
+
+def test_record_facts_replaces_the_fact_set_and_logs_runs(tmp_path: Path) -> None:
+    with open_store(tmp_path) as store:
+        store.add_outcomes(DUMP_A)
+        first = [fact_to_json(f) for f in reconcile(store.claims()).facts]
+        store.record_facts(first, "run-1", command=["newsfacts", "run", "a"])
+        store.add_outcomes(DUMP_B)
+        second = [fact_to_json(f) for f in reconcile(store.claims()).facts]
+        store.record_facts(second, "run-2", counts={"facts": len(second)})
+    with open_store(tmp_path) as store:
+        assert store.facts() == sorted(second, key=lambda f: f["fact_id"])
+        runs = store.runs()
+    assert [r["run_id"] for r in runs] == ["run-1", "run-2"]
+    assert runs[0]["command"] == ["newsfacts", "run", "a"]
+    assert runs[0]["counts"]["claims"] == 3
+    assert runs[0]["counts"]["facts"] == len(first)
+    assert runs[1]["counts"] == {"facts": len(second)}
+
+
+# --------------------------------------------------------------------------- errors and schema
+
+
+def test_schema_version_is_recorded(tmp_path: Path) -> None:
+    with open_store(tmp_path) as store:
+        assert store.meta()["schema_version"] == str(SCHEMA_VERSION)
+
+
+@pytest.mark.parametrize("version", [str(SCHEMA_VERSION + 1), "0"])
+def test_a_store_of_another_schema_version_raises(tmp_path: Path, version: str) -> None:
+    FactStore(tmp_path / "facts.duckdb").close()
+    con = duckdb.connect(str(tmp_path / "facts.duckdb"))
+    con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [version])
+    con.close()
+    with pytest.raises(StoreError, match=rf"E600|schema version {version}"):
+        FactStore(tmp_path / "facts.duckdb")
+
+
+def test_a_foreign_duckdb_file_raises(tmp_path: Path) -> None:
+    con = duckdb.connect(str(tmp_path / "other.duckdb"))
+    con.execute("CREATE TABLE t (x INTEGER)")
+    con.close()
+    with pytest.raises(StoreError, match="not a newsfacts fact store"):
+        FactStore(tmp_path / "other.duckdb")
+
+
+def test_a_file_that_is_not_duckdb_raises(tmp_path: Path) -> None:
+    (tmp_path / "dump.jsonl").write_text('{"text": "x"}\n', encoding="utf-8")
+    with pytest.raises(StoreError, match="Cannot open fact store"):
+        FactStore(tmp_path / "dump.jsonl")
+
+
+@pytest.mark.parametrize(
+    ("bad", "detail"),
+    [({"mentions": []}, "no row"), ({"row": {"article_id": "x"}}, "status"), ([1], "JSON object")],
+)
+def test_a_malformed_record_raises_and_adds_nothing(tmp_path: Path, bad: Any, detail: str) -> None:
+    with open_store(tmp_path) as store:
+        with pytest.raises(StoreError, match=f"record 1 .*{detail}"):
+            store.add_outcomes([DUMP_A[0], bad])
+        assert store.counts()["articles"] == 0
+
+
+def test_a_closed_store_raises(tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    store.close()
+    with pytest.raises(StoreError, match="is closed"):
+        list(store.claims())
+
+
+@pytest.mark.parametrize(("first", "then", "ok"), [("USD", "USD", True), ("USD", "EUR", False)])
+def test_the_store_pins_its_currency(tmp_path: Path, first: str, then: str, ok: bool) -> None:
+    with open_store(tmp_path) as store:
+        store.add_outcomes(DUMP_A, currency=first)
+        if ok:
+            assert store.add_outcomes(DUMP_B, currency=then).articles_added == 2
+        else:
+            with pytest.raises(StoreError, match="normalised to USD"):
+                store.add_outcomes(DUMP_B, currency=then)
+            assert store.counts()["articles"] == 3
+        assert store.meta()["currency"] == first
