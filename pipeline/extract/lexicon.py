@@ -8,10 +8,10 @@ folder of YAML files; no code knows any language.
 
 Matching rules shared by every table:
 
-* words are matched without regard to case or accents ("megawatts" finds
-  "mégawatts"), apostrophes ``'`` and ``’`` are the same, a space in an entry
-  matches any run of spaces (U+00A0 and U+202F included) and a hyphen matches a
-  hyphen, a space or nothing ("start-up", "start up", "startup");
+* words are matched without regard to case or accents ("mégawatts" finds
+  "megawatts"), apostrophes ``'`` and ``’`` are the same, and a space or a hyphen
+  in an entry matches a run of spaces (U+00A0 and U+202F included), a hyphen or
+  nothing ("start-up", "start up", "startup"; "data center", "datacenter");
 * symbols and abbreviations ("MW", "Md", "US$") are matched case-sensitively;
 * lookups after a match go through :func:`fold`, so a table key and the text it
   matched always meet.
@@ -98,6 +98,7 @@ class Lexicon:
     scale_words: Mapping[str, Scale]
     scale_abbreviations: Mapping[str, Scale]
     currency_names: Mapping[str, str]
+    currency_subunits: Mapping[str, str]
     currency_symbols: Mapping[str, str]
     units: Mapping[str, tuple[str, str]]
     unit_symbols: Mapping[str, tuple[str, str]]
@@ -144,10 +145,8 @@ def symbol_key(text: str) -> str:
 
 
 def _char_pattern(c: str) -> str:
-    if c == " ":
-        return f"{WS}+"
-    if c in _HYPHENS:
-        return rf"[{_HYPHEN_CLASS}\s]?"
+    if c == " " or c in _HYPHENS:
+        return rf"(?:{WS}+|[{_HYPHEN_CLASS}])?"
     if c in _APOSTROPHES:
         return f"[{_APOSTROPHES}]{WS}?"
     base = unicodedata.normalize("NFD", c)[0]
@@ -347,6 +346,10 @@ def get_lexicon(lang: str) -> Lexicon:
     currency_symbols = {symbol_key(k): v for k, v in raw_symbols.items()}
     currency_symbols.update({c: c for c in codes})
     currency_names = {fold(k): v for k, v in raw_names.items()}
+    raw_subunits = {
+        str(k): str(v) for k, v in _mapping(cu, "subunits", lang=lang, name="currencies").items()
+    }
+    currency_subunits = {fold(k): v for k, v in raw_subunits.items()}
 
     unit_words, unit_symbols, unit_word_terms, unit_symbol_terms = _units(un, lang=lang)
 
@@ -410,7 +413,8 @@ def get_lexicon(lang: str) -> Lexicon:
     symbols_alt = _alt(list(raw_symbols) + codes, symbols=True)
     names_alt = _alt(list(raw_names))
     money_after = (
-        rf"(?:{connector_re}|{WS}*)(?:(?-i:(?P<sym>{symbols_alt}))|(?P<name>{names_alt}))(?!\w)"
+        rf"(?:{connector_re}|{WS}*)(?:(?-i:(?P<sym>{symbols_alt}))|(?P<name>{names_alt})"
+        rf"|(?P<sub>{_alt(list(raw_subunits))}))(?!\w)"
     )
     unit_after = (
         rf"(?:{connector_re}|{WS}*|[{_HYPHEN_CLASS}])"
@@ -479,6 +483,7 @@ def get_lexicon(lang: str) -> Lexicon:
         scale_words=scale_words,
         scale_abbreviations=scale_abbr,
         currency_names=currency_names,
+        currency_subunits=currency_subunits,
         currency_symbols=currency_symbols,
         units=unit_words,
         unit_symbols=unit_symbols,

@@ -82,12 +82,15 @@ def _unit(text: str, pos: int, lex: Lexicon, *, connector: bool) -> _Unit | None
     """The currency, unit or counted noun right after ``pos``, if any."""
     m = lex.money_after.match(text, pos)
     if m is not None and (connector or m.group("conn") is None):
-        sym, name = m.group("sym"), m.group("name")
-        iso = (
-            lex.currency_symbols.get(symbol_key(sym))
-            if sym is not None
-            else lex.currency_names.get(fold(name))
-        )
+        sym, name, sub = m.group("sym"), m.group("name"), m.group("sub")
+        if sub is not None:
+            iso = lex.currency_subunits.get(fold(sub))
+            if iso is not None:
+                return _Unit("money", iso, m.end(), ("subunit",))
+        elif sym is not None:
+            iso = lex.currency_symbols.get(symbol_key(sym))
+        else:
+            iso = lex.currency_names.get(fold(name))
         if iso is not None:
             return _Unit("money", iso, m.end())
     m = lex.unit_after.match(text, pos)
@@ -251,6 +254,9 @@ def _read(text: str, m: re.Match[str], floor: int, lex: Lexicon) -> Quantity | N
         f1 = f1 + tuple(f for f in f2 if f not in f1)
     flags.extend(f1)
     flags.extend(unit.flags)
+    if "subunit" in unit.flags:  # "34 cents": hundredths of the currency
+        value /= 100
+        value_max = None if value_max is None else value_max / 100
 
     if kind == "count" and _is_excluded_count(text, start, n1, unit, lex):
         return None
