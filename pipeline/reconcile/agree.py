@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from pipeline.types import Claim
 
@@ -68,6 +69,7 @@ def claim_interval(claim: Claim) -> tuple[float, float]:
     return value - width * tol - _ABS_EPS, value + width * tol + _ABS_EPS
 
 
+@lru_cache(maxsize=1 << 16)
 def significant_digits(x: float) -> int:
     """Significant digits as written: ``2.1e9`` → 2, ``230`` → 2, ``0`` → 1."""
     if x == 0 or not math.isfinite(x):

@@ -21,7 +21,7 @@ feeds :func:`reconcile_groups` one block per canonical subject.
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 from rapidfuzz import fuzz
@@ -67,7 +67,11 @@ def _reliability_of(claim: Claim, table: Mapping[str, float] | None) -> float:
 
 
 def _common(values: Iterable[str | None]) -> str | None:
-    counts = Counter(v for v in values if v is not None)
+    """The most frequent non-null value (ties: the smallest), or ``None``."""
+    counts: dict[str, int] = {}
+    for v in values:
+        if v is not None:
+            counts[v] = counts.get(v, 0) + 1
     if not counts:
         return None
     return min(counts, key=lambda v: (-counts[v], v))
@@ -75,18 +79,21 @@ def _common(values: Iterable[str | None]) -> str | None:
 
 def _merge_qualifiers(rep: Claim, claims: Sequence[Claim]) -> Qualifiers:
     q = rep.qualifiers
-    stages = Counter(c.qualifiers.stage for c in claims if c.qualifiers.stage is not None)
+    if len(claims) == 1:
+        return q
+    quals = [c.qualifiers for c in claims]
     stage = q.stage
-    if stage is None and stages:
-        stage = min(stages.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    if stage is None:
+        common = _common(x.stage for x in quals)
+        stage = next((x.stage for x in quals if x.stage == common), None)
     return Qualifiers(
         stage=stage,
-        time=q.time if q.time is not None else _common(c.qualifiers.time for c in claims),
+        time=q.time if q.time is not None else _common(x.time for x in quals),
         approx=q.approx,
         bound=q.bound,
-        counterparty=q.counterparty or _common(c.qualifiers.counterparty for c in claims),
-        location=q.location or _common(c.qualifiers.location for c in claims),
-        scope=q.scope or _common(c.qualifiers.scope for c in claims),
+        counterparty=q.counterparty or _common(x.counterparty for x in quals),
+        location=q.location or _common(x.location for x in quals),
+        scope=q.scope or _common(x.scope for x in quals),
     )
 
 
@@ -97,13 +104,18 @@ def make_candidate(
     source_reliability: Mapping[str, float] | None = None,
 ) -> Candidate:
     """One candidate from agreeing claims (given in :func:`claim_sort_key` order)."""
-    rep = max(claims, key=lambda c: (specificity(c), c.published or "", c.confidence))
+    specs = [specificity(c) for c in claims]
+    best = max(
+        range(len(claims)),
+        key=lambda i: (specs[i], claims[i].published or "", claims[i].confidence, -i),
+    )
+    rep = claims[best]
     claim_sources = tuple(_source_of(c, duplicates) for c in claims)
     reliability: dict[str, float] = {}
     for claim, source in zip(claims, claim_sources, strict=True):
-        reliability[source] = max(
-            reliability.get(source, 0.0), _reliability_of(claim, source_reliability)
-        )
+        weight = _reliability_of(claim, source_reliability)
+        if weight >= reliability.get(source, -1.0):
+            reliability[source] = weight
     support = float(len(reliability)) if source_reliability is None else sum(reliability.values())
     published = [c.published for c in claims if c.published is not None]
     return Candidate(
@@ -117,7 +129,7 @@ def make_candidate(
         support=support,
         sources=tuple(sorted(reliability)),
         articles=tuple(sorted({c.evidence.article_id for c in claims})),
-        specificity=max(specificity(c) for c in claims),
+        specificity=max(specs),
         published=max(published) if published else None,
         reliability=max(reliability.values()),
     )
@@ -255,10 +267,13 @@ def reconcile_groups(
         local = cluster_subjects(missing, scorer=scorer, aliases=aliases) if missing else {}
         buckets: dict[tuple[str, str, str], list[Claim]] = defaultdict(list)
         shown: dict[str, str] = {}
+        keys: dict[str, str] = {}
         for claim in block:
             _check_claim(claim)
             canonical = known.get(claim.subject) or local[claim.subject]
-            key = subject_key(canonical) or canonical.casefold()
+            key = keys.get(canonical)
+            if key is None:
+                key = keys[canonical] = subject_key(canonical) or canonical.casefold()
             shown.setdefault(key, canonical)
             buckets[(key, claim.predicate, claim.normalized.unit)].append(claim)
         resolved = [
