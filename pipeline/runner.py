@@ -17,6 +17,7 @@ import logging
 import multiprocessing as mp
 import time
 import traceback
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -108,25 +109,31 @@ def _reason_for_bug(e: BaseException) -> str:
     return f"internal error: {type(e).__name__}: {e}"[:300]
 
 
-def _sentence_of(doc: Any, q: Quantity) -> tuple[str, int]:
+def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    """(start_char, end_char) of every sentence, in order; the whole text without a parse."""
+    if not doc.has_annotation("SENT_START"):
+        return [(0, len(doc.text))]
+    return [(sent.start_char, sent.end_char) for sent in doc.sents]
+
+
+def _sentence_of(text: str, bounds: Sequence[tuple[int, int]], q: Quantity) -> tuple[str, int]:
     """The text and start offset of the sentence holding ``q`` (widened if it straddles)."""
-    span = doc.char_span(q.start, q.end, alignment_mode="expand")
-    if span is None or not doc.has_annotation("SENT_START"):
-        return doc.text, 0
-    first = span[0].sent
-    last = span[-1].sent
-    start, end = first.start_char, max(first.end_char, last.end_char)
-    return doc.text[start:end], start
+    starts = [b[0] for b in bounds]
+    first = max(bisect_right(starts, q.start) - 1, 0)
+    last = max(bisect_right(starts, max(q.end - 1, q.start)) - 1, first)
+    start, end = bounds[first][0], max(bounds[first][1], bounds[last][1], q.end)
+    return text[start:end], start
 
 
 def _mentions_of(
-    doc: Any, article: Article, quantities: Sequence[Quantity], currency: str
+    doc: Doc, article: Article, quantities: Sequence[Quantity], currency: str
 ) -> list[Mention]:
     day = parse_day(article.published)
     table = fx_table()
+    bounds = _sentence_bounds(doc)
     out: list[Mention] = []
     for q in quantities:
-        sentence, sentence_start = _sentence_of(doc, q)
+        sentence, sentence_start = _sentence_of(doc.text, bounds, q)
         out.append(
             Mention(
                 article_id=article.id,
