@@ -20,7 +20,7 @@ import traceback
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -388,12 +388,7 @@ def run(opts: RunOptions, *, on_article: ProgressHook | None = None) -> RunSumma
     summary.seconds["write"] = summary.seconds.get("write", 0.0) + time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    representative = duplicate_groups(fingerprints)
-    claims = [
-        replace(c, source_key=representative.get(c.evidence.article_id, c.evidence.article_id))
-        for c in claims
-    ]
-    result = reconcile(claims)
+    result = reconcile(claims, duplicates=duplicate_groups(fingerprints))
     summary.seconds["reconcile"] = time.perf_counter() - t0
     summary.facts = len(result.facts)
     summary.conflicts = len(result.conflicts)
