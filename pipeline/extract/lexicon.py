@@ -82,6 +82,54 @@ class Scale:
     flag: str | None = None
 
 
+_SPACE_CHARS = frozenset(" \t\n\r\u00a0\u202f")
+
+
+def tail_key(text: str, pos: int, floor: int = 0) -> str:
+    """The last word before ``pos`` (folded), or the last non-space character.
+
+    Spaces and apostrophes right before ``pos`` are skipped ("près d'" -> "d").
+    """
+    i = pos
+    while i > floor and text[i - 1] in _SPACE_CHARS:
+        i -= 1
+    while i > floor and text[i - 1] in _APOSTROPHES:
+        i -= 1
+    if i <= floor:
+        return ""
+    if not text[i - 1].isalpha():
+        return text[i - 1]
+    j = i
+    while j > floor and text[j - 1].isalpha():
+        j -= 1
+    return fold(text[j:i])
+
+
+@dataclass(frozen=True, slots=True)
+class Before:
+    """Words that end right before a position ("plus de" before "30 %").
+
+    The regex search over the look-back window only runs when the word right before
+    the position can end one of the terms, so most numbers cost one set lookup.
+    """
+
+    pattern: re.Pattern[str]
+    tails: frozenset[str]
+
+    def search(self, text: str, pos: int, floor: int, *, lookback: int) -> re.Match[str] | None:
+        """The term ending at ``pos`` (spaces allowed), not starting before ``floor``."""
+        if tail_key(text, pos, floor) not in self.tails:
+            return None
+        return self.pattern.search(text, max(floor, pos - lookback), pos)
+
+
+def _before(pattern: str, terms: Iterable[str]) -> Before:
+    return Before(
+        pattern=re.compile(pattern, re.IGNORECASE),
+        tails=frozenset(tail_key(t, len(t)) for t in terms),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Lexicon:
     """Everything the number and quantity extractors know about one language."""
@@ -121,12 +169,12 @@ class Lexicon:
     unit_after: re.Pattern[str]
     count_after: re.Pattern[str]
     prefix_currency: re.Pattern[str]
-    hedge_before: re.Pattern[str]
+    hedge_before: Before
     hedge_after: re.Pattern[str]
-    opener_before: re.Pattern[str]
+    opener_before: Before
     joiner: re.Pattern[str]
-    duration_excluded_before: re.Pattern[str]
-    year_marker_before: re.Pattern[str]
+    duration_excluded_before: Before
+    year_marker_before: Before
     duration_excluded_after: re.Pattern[str]
 
 
@@ -468,6 +516,7 @@ def get_lexicon(lang: str) -> Lexicon:
         + list(_mapping(nw, "collectives", lang=lang, name="number_words"))
     )
     excl_before = _strings(un, "duration_excluded_before", lang=lang, name="units")
+    year_markers = _strings(co, "year_markers", lang=lang, name="counts")
     excl_after = _strings(un, "duration_excluded_after", lang=lang, name="units")
 
     return Lexicon(
@@ -509,15 +558,15 @@ def get_lexicon(lang: str) -> Lexicon:
         unit_after=re.compile(unit_after, flags),
         count_after=re.compile(count_after, flags),
         prefix_currency=re.compile(prefix_currency, flags),
-        hedge_before=re.compile(hedge_before, flags),
+        hedge_before=_before(hedge_before, before_terms),
         hedge_after=re.compile(hedge_after, flags),
-        opener_before=re.compile(opener_before, flags),
+        opener_before=_before(opener_before, [str(k) for k in opener_map]),
         joiner=with_prefix(joiner_pattern(joiners)),
-        year_marker_before=re.compile(
-            rf"(?<!\w)(?:{_alt(_strings(co, 'year_markers', lang=lang, name='counts'))}){WS}*$",
-            flags,
+        year_marker_before=_before(
+            rf"(?<!\w)(?:{_alt(year_markers)}){WS}*$",
+            year_markers,
         ),
-        duration_excluded_before=re.compile(rf"(?<!\w)(?:{_alt(excl_before)}){WS}*$", flags),
+        duration_excluded_before=_before(rf"(?<!\w)(?:{_alt(excl_before)}){WS}*$", excl_before),
         duration_excluded_after=re.compile(
             rf"(?:{WS}*|[{_HYPHEN_CLASS}])(?:{_alt(excl_after)})(?!\w)", flags
         ),

@@ -78,8 +78,13 @@ def _without_scales(n: _Number) -> _Number:
     return _Number(n.core, (), n.core.end, n.digits)
 
 
-def _unit(text: str, pos: int, lex: Lexicon, *, connector: bool) -> _Unit | None:
+def _unit(
+    text: str, pos: int, lex: Lexicon, *, connector: bool, money_only: bool = False
+) -> _Unit | None:
     """The currency, unit or counted noun right after ``pos``, if any."""
+    nxt = text[pos : pos + 2].lstrip(" \u00a0\u202f")
+    if not nxt or nxt[0].isdigit():  # no unit starts with a digit
+        return None
     m = lex.money_after.match(text, pos)
     if m is not None and (connector or m.group("conn") is None):
         sym, name, sub = m.group("sym"), m.group("name"), m.group("sub")
@@ -93,6 +98,8 @@ def _unit(text: str, pos: int, lex: Lexicon, *, connector: bool) -> _Unit | None
             iso = lex.currency_names.get(fold(name))
         if iso is not None:
             return _Unit("money", iso, m.end())
+    if money_only:
+        return None
     m = lex.unit_after.match(text, pos)
     if m is not None and (connector or m.group("conn") is None):
         usym, uword = m.group("usym"), m.group("uword")
@@ -114,8 +121,8 @@ def _unit_for(
     text: str, n: _Number, lex: Lexicon, *, money_before: bool = False
 ) -> tuple[_Number, _Unit | None]:
     connector = bool(n.scales) or n.core.approx
-    u = _unit(text, n.end, lex, connector=connector)
-    if money_before and (u is None or u.kind == "money"):
+    u = _unit(text, n.end, lex, connector=connector, money_only=money_before)
+    if money_before:
         return n, u
     if n.has_abbreviation and (u is None or u.kind not in {"money", "count"}):
         bare = _without_scales(n)
@@ -126,7 +133,7 @@ def _unit_for(
 def _hedge_before(
     text: str, start: int, floor: int, lex: Lexicon, *, kind: str
 ) -> tuple[int, str | None]:
-    m = lex.hedge_before.search(text, max(floor, start - _LOOKBACK), start)
+    m = lex.hedge_before.search(text, start, floor, lookback=_LOOKBACK)
     if m is None:
         return start, None
     key = fold(m.group("hedge")) or m.group("hedge")
@@ -151,13 +158,13 @@ def _is_excluded_count(text: str, start: int, n: _Number, u: _Unit, lex: Lexicon
     if n.digits is not None and _YEAR.fullmatch(n.digits):
         if u.brand_between:
             return True
-        if lex.year_marker_before.search(text, max(0, start - _LOOKBACK), start):
+        if lex.year_marker_before.search(text, start, 0, lookback=_LOOKBACK):
             return True
     return _MODEL_BEFORE.search(text, max(0, start - 16), start) is not None
 
 
 def _is_excluded_duration(text: str, start: int, end: int, floor: int, lex: Lexicon) -> bool:
-    if lex.duration_excluded_before.search(text, max(floor, start - _LOOKBACK), start):
+    if lex.duration_excluded_before.search(text, start, floor, lookback=_LOOKBACK):
         return True
     return lex.duration_excluded_after.match(text, end) is not None
 
@@ -205,7 +212,7 @@ def _read(text: str, m: re.Match[str], floor: int, lex: Lexicon) -> Quantity | N
     unit1 = _Unit("money", prefix_iso, n1.end) if prefix_iso is not None and u1 is None else u1
 
     # a range: "de 230 à 520 MW", "entre 3 et 4 trillions de dollars", "$3bn-$4bn"
-    op = lex.opener_before.search(text, max(floor, lead - 16), lead)
+    op = lex.opener_before.search(text, lead, floor, lookback=16)
     joiner = lex.openers.get(fold(op.group("op"))) if op is not None else None
     after1 = u1.end if u1 is not None else n1.end
     n2: _Number | None = None

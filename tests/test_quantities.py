@@ -1,0 +1,254 @@
+"""Quantity extraction: decisions, flags, the merge with dates, seeds, speed, errors."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from decimal import Decimal
+
+import pytest
+
+from pipeline.errors import NormalisationError
+from pipeline.extract import find_quantities, merge_mentions
+from pipeline.extract.quantities import extract_quantities
+from pipeline.normalize.units import to_canonical
+from pipeline.types import Kind, Quantity
+
+
+def _one(text: str, lang: str, kind: str) -> Quantity:
+    found = [q for q in extract_quantities(text, lang) if q.kind == kind]
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "flag"),
+    [
+        ("entre 3 et 4 trillions de dollars", "fr", "fr_trillion_read_as_1e12"),
+        ("2 billions d'euros", "fr", "fr_billion_read_as_1e12"),
+        ("+2 points de pourcentage", "fr", "percentage_points"),
+        ("up 25 basis points", "en", "percentage_points"),
+        ("un quart des emplois", "fr", "fraction"),
+        ("down 34 cents", "en", "subunit"),
+    ],
+)
+def test_flags(text: str, lang: str, flag: str) -> None:
+    found = extract_quantities(text, lang)
+    assert len(found) == 1
+    assert flag in found[0].flags
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value", "unit"),
+    [
+        ("3 trillions de dollars", "fr", 3e12, "USD"),
+        ("3 trillion dollars", "en", 3e12, "USD"),
+        ("2 billions d'euros", "fr", 2e12, "EUR"),
+        ("2 billion euros", "en", 2e9, "EUR"),
+        ("34 cents", "en", 0.34, "USD"),
+        ("Rs 5 crore", "en", 5e7, "INR"),
+    ],
+)
+def test_scale_reading_rules(text: str, lang: str, value: float, unit: str) -> None:
+    q = _one(text, lang, "money")
+    assert q.value == pytest.approx(value)
+    assert q.unit == unit
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Le GPU H100, le GB200 et l'A100 sont comparés.", "fr"),
+        ("The RTX 5090 and Llama 3.1 were shown with GPT-4.", "en"),
+        ("En 2025, le groupe a présenté son plan.", "fr"),
+        ("Le dirigeant, âgé de 52 ans, a démissionné.", "fr"),
+        ("A 45-year-old founder and a 30-year-old engineer.", "en"),
+        ("Voir page 12 et appeler le 01 23 45 67 89 à 14h30.", "fr"),
+        ("Mark Zuckerberg et Rand Paul ont parlé de 10 000 livres.", "fr"),
+        ("He lifted 200 pounds and won 3 medals.", "en"),
+        ("Le bâtiment mesure 5 m de haut et 20 M de visiteurs.", "fr"),
+        ("Un GPU, une puce, a server.", "fr"),
+        ("Il compte 3 et 4 sur 10.", "fr"),
+    ],
+)
+def test_distractors_are_not_mentions(text: str, lang: str) -> None:
+    assert [q.text for q in extract_quantities(text, lang)] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "span"),
+    [
+        ("investir environ 2 milliards de dollars", "fr", "environ 2 milliards de dollars"),
+        ("une hausse de plus de 30 % par an", "fr", "plus de 30 %"),
+        ("une capacité allant jusqu'à 520 MW", "fr", "jusqu'à 520 MW"),
+        ("le site passera de 230 à 520 MW", "fr", "de 230 à 520 MW"),
+        ("a deal worth about $2 billion", "en", "about $2 billion"),
+        ("a $2 billion-plus deal", "en", "$2 billion-plus"),
+        ("un contrat de 300 milliards de dollars sur cinq ans", "fr", "cinq ans"),
+        ("a $300 billion deal over five years", "en", "five years"),
+    ],
+)
+def test_span_covers_hedges_not_period_words(text: str, lang: str, span: str) -> None:
+    assert span in [q.text for q in extract_quantities(text, lang)]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "kind", "approx", "bound"),
+    [
+        ("près de 100 MW", "fr", "power", True, None),
+        ("autour de 3 GW", "fr", "power", True, None),
+        ("quelque 500 emplois", "fr", "count", True, None),
+        ("au moins 40 entreprises", "fr", "count", False, "min"),
+        ("pouvant atteindre 2 GW", "fr", "power", False, "max"),
+        ("around 300 MW", "en", "power", True, None),
+        ("nearly 40%", "en", "percent", True, None),
+        ("at least 500 jobs", "en", "count", False, "min"),
+        ("as much as $5bn", "en", "money", False, "max"),
+        ("over 1,000 GPUs", "en", "count", False, "min"),
+        ("10 GW or more", "en", "power", False, "min"),
+        ("2 milliards d'euros environ", "fr", "money", True, None),
+    ],
+)
+def test_hedges_and_bounds(
+    text: str, lang: str, kind: str, approx: bool, bound: str | None
+) -> None:
+    q = _one(text, lang, kind)
+    assert q.approx is approx
+    assert q.bound == bound
+    assert q.text == text
+
+
+def _q(start: int, end: int, kind: Kind, text: str = "") -> Quantity:
+    return Quantity(start=start, end=end, text=text, kind=kind, value=None)
+
+
+@pytest.mark.parametrize(
+    ("quantities", "dates", "kept"),
+    [
+        ([_q(0, 10, "money")], [_q(5, 9, "date")], [(0, 10, "money")]),
+        ([_q(5, 9, "money")], [_q(0, 10, "date")], [(0, 10, "date")]),
+        ([_q(0, 4, "count")], [_q(0, 4, "date")], [(0, 4, "count")]),
+        ([_q(0, 4, "money")], [_q(6, 9, "date")], [(0, 4, "money"), (6, 9, "date")]),
+        ([_q(6, 9, "money")], [_q(0, 4, "date")], [(0, 4, "date"), (6, 9, "money")]),
+    ],
+)
+def test_merge_longer_wins_quantity_beats_date_on_tie(
+    quantities: list[Quantity], dates: list[Quantity], kept: list[tuple[int, int, str]]
+) -> None:
+    merged = merge_mentions(quantities, dates)
+    assert [(q.start, q.end, q.kind) for q in merged] == kept
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("En octobre 2025, Microsoft a investi 4 milliards d'euros et 290 MW.", "fr"),
+        ("In 2024 it raised $6.6 billion for 100,000 GPUs by 2026.", "en"),
+    ],
+)
+def test_find_quantities_sorted_without_overlap(text: str, lang: str) -> None:
+    found = find_quantities(text, lang)
+    assert found == sorted(found, key=lambda q: q.start)
+    for a, b in itertools.pairwise(found):
+        assert a.end <= b.start
+    for q in found:
+        assert text[q.start : q.end] == q.text
+    assert {"money", "date"} <= {q.kind for q in found}
+
+
+# -- the seeds: key figures of five real articles (values, not sentences) -----------
+
+SEED_FIGURES = [
+    ("money", 6e9, "USD", None),
+    ("power", 290, "MW", None),
+    ("count", 1e5, "gpu", None),
+    ("money", 2e9, "USD", None),
+    ("money", 3e10, "EUR", None),
+    ("money", 5e11, "USD", None),
+    ("money", 4e9, "EUR", None),
+    ("money", 1.2e9, "EUR", None),
+    ("money", 413.16, "USD", None),
+    ("percent", -0.38, "%", None),
+    ("count", 1e4, "job", None),
+    ("count", 1e6, "person", None),
+    ("count", 2500, "startup", None),
+    ("power", 100, "MW", None),
+    ("power", 230, "MW", None),
+    ("power", 520, "MW", None),
+    ("money", 2.5e8, "USD", None),
+    ("money", 3e12, "USD", 4e12),
+    ("money", 3e11, "USD", None),
+    ("money", 6e11, "USD", None),
+    ("power", 5000, "MW", None),
+    ("area", 9105426.9504, "m2", None),
+    ("duration", 5, "year", None),
+    ("count", 8, "data_center", None),
+]
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize(("kind", "value", "unit", "value_max"), SEED_FIGURES)
+def test_seed_figures_are_found(
+    seed_texts: dict[str, str], kind: str, value: float, unit: str, value_max: float | None
+) -> None:
+    found = [
+        q
+        for text in seed_texts.values()
+        for q in extract_quantities(text, "fr")
+        if q.kind == kind and q.unit == unit
+    ]
+    assert any(
+        q.value == pytest.approx(value)
+        and (value_max is None or q.value_max == pytest.approx(value_max))
+        for q in found
+    ), sorted({q.value for q in found if q.value is not None})
+
+
+@pytest.mark.shared
+def test_seed_offsets_and_no_overlap(seed_texts: dict[str, str]) -> None:
+    for text in seed_texts.values():
+        found = find_quantities(text, "fr")
+        assert found
+        for q in found:
+            assert text[q.start : q.end] == q.text
+        for a, b in itertools.pairwise(found):
+            assert a.end <= b.start
+
+
+@pytest.mark.shared
+def test_speed_on_seed_text(seed_texts: dict[str, str]) -> None:
+    """Target: 150,000 words/s on one core; asserted with a margin for a shared machine."""
+    text = "\n".join(seed_texts.values()) * 5
+    words = len(text.split())
+    extract_quantities("1 €", "fr")
+    start = time.perf_counter()
+    extract_quantities(text, "fr")
+    rate = words / (time.perf_counter() - start)
+    assert rate > 75_000, f"{rate:.0f} words/s"
+
+
+# -- normalisation of units ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "kind", "expected", "canonical"),
+    [
+        ("5", "GW", "power", "5000", "MW"),
+        ("120", "kW", "power", "0.12", "MW"),
+        ("2", "TWh", "energy", "2000000", "MWh"),
+        ("40", "ha", "area", "400000", "m2"),
+        ("1", "acre", "area", "4046.8564224", "m2"),
+        ("2", "km2", "area", "2000000", "m2"),
+        ("25", "bp", "percent", "0.25", "%"),
+        ("6", "week", "duration", "42", "day"),
+    ],
+)
+def test_to_canonical(value: str, unit: str, kind: str, expected: str, canonical: str) -> None:
+    c = to_canonical(Decimal(value), unit)
+    assert (c.kind, c.value, c.unit) == (kind, Decimal(expected), canonical)
+
+
+@pytest.mark.parametrize("unit", ["furlong", "mW", ""])
+def test_unknown_unit_is_a_normalisation_error(unit: str) -> None:
+    with pytest.raises(NormalisationError, match="Unknown unit symbol"):
+        to_canonical(Decimal(1), unit)
