@@ -23,6 +23,7 @@ from pipeline.extract.lexicon import Lexicon, Scale, fold, get_lexicon, symbol_k
 
 __all__ = [
     "CoreNumber",
+    "extend_approximate",
     "parse_core",
     "parse_digits",
     "parse_number",
@@ -169,6 +170,36 @@ def parse_core(m: re.Match[str], lex: Lexicon) -> CoreNumber | None:
         return None
     value, length = parsed
     return CoreNumber(value, m.start("ws") + length, words=True)
+
+
+def extend_approximate(text: str, core: CoreNumber, lex: Lexicon) -> CoreNumber:
+    """Chain approximate nouns and scales: "dizaines de milliers", "hundreds of millions".
+
+    Only after an approximate noun; each link is a connector ("de", "of") followed by
+    another approximate noun or a scale word, and multiplies the value.
+    """
+    if not core.approx:
+        return core
+    value, end = core.value, core.end
+    for _ in range(3):
+        conn = lex.connector.match(text, end)
+        if conn is None:
+            break
+        nxt = lex.core.match(text, conn.end())
+        if nxt is not None and nxt.group("apx") is not None:
+            factor = lex.approximate.get(fold(nxt.group("apx").split()[-1]))
+            if factor is None:
+                break
+            value, end = value * factor, nxt.end("apx")
+            continue
+        scales, scale_end = read_scales(text, conn.end(), lex, abbreviations=False)
+        if not scales:
+            break
+        value, _ = apply_scales(value, scales)
+        end = scale_end
+    if end == core.end:
+        return core
+    return CoreNumber(value, end, approx=True, words=True)
 
 
 def read_scales(

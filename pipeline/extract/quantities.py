@@ -33,7 +33,13 @@ from decimal import Decimal
 from typing import cast
 
 from pipeline.extract.lexicon import Lexicon, Scale, fold, get_lexicon, symbol_key
-from pipeline.extract.numbers import CoreNumber, apply_scales, parse_core, read_scales
+from pipeline.extract.numbers import (
+    CoreNumber,
+    apply_scales,
+    extend_approximate,
+    parse_core,
+    read_scales,
+)
 from pipeline.normalize.units import to_canonical
 from pipeline.types import Kind, Quantity
 
@@ -70,6 +76,7 @@ def _number(text: str, m: re.Match[str], lex: Lexicon) -> _Number | None:
     core = parse_core(m, lex)
     if core is None:
         return None
+    core = extend_approximate(text, core, lex)
     scales, end = read_scales(text, core.end, lex)
     return _Number(core, tuple(scales), end, m.group("dig"))
 
