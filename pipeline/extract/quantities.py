@@ -22,7 +22,8 @@ Its decisions, documented once:
 * Counts: the noun may follow after up to two modifiers from the data or capitalised
   brand words ("100,000 Nvidia GPUs"); a four-digit year before such words, or a
   number right after a model name ("RTX 5090 GPU"), is not a count.
-* Ages ("âgé de 35 ans", "a 45-year-old") and "il y a cinq ans" are not durations.
+* Ages ("âgé de 35 ans", "a 45-year-old", "Marie Dupont, 54 ans, a déclaré") and
+  "il y a cinq ans" are not durations.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ __all__ = ["extract_quantities"]
 
 _LOOKBACK = 48
 _SIGNS = frozenset("-−+")
+_APPOSITION_BEFORE = re.compile(r"[,(][ \u00a0]*$")
+_APPOSITION_AFTER = re.compile(r"[ \u00a0]*[,)]")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _MODEL_BEFORE = re.compile(r"(?<!\w)(?:[A-Z]{2,}\w*|[A-Z]+\d+\w*)[ \u00a0]$")
 
@@ -170,10 +173,20 @@ def _is_excluded_count(text: str, start: int, n: _Number, u: _Unit, lex: Lexicon
     return _MODEL_BEFORE.search(text, max(0, start - 16), start) is not None
 
 
-def _is_excluded_duration(text: str, start: int, end: int, floor: int, lex: Lexicon) -> bool:
+def _is_excluded_duration(
+    text: str, start: int, end: int, floor: int, lex: Lexicon, *, unit: str
+) -> bool:
     if lex.duration_excluded_before.search(text, start, floor, lookback=_LOOKBACK):
         return True
-    return lex.duration_excluded_after.match(text, end) is not None
+    if lex.duration_excluded_after.match(text, end) is not None:
+        return True
+    # a number of years set off by commas or brackets is an age in apposition
+    # ("Marie Dupont, 54 ans, a déclaré"; "(38 years)")
+    return (
+        unit == "year"
+        and _APPOSITION_BEFORE.search(text, max(0, start - 3), start) is not None
+        and _APPOSITION_AFTER.match(text, end) is not None
+    )
 
 
 def _canonical(kind: str, value: Decimal, unit: str) -> tuple[Decimal, str]:
@@ -274,7 +287,7 @@ def _read(text: str, m: re.Match[str], floor: int, lex: Lexicon) -> Quantity | N
 
     if kind == "count" and _is_excluded_count(text, start, n1, unit, lex):
         return None
-    if kind == "duration" and _is_excluded_duration(text, lead, end, floor, lex):
+    if kind == "duration" and _is_excluded_duration(text, lead, end, floor, lex, unit=unit.unit):
         return None
 
     hstart, hedge = _hedge_before(text, lead, floor, lex, kind=kind)
