@@ -461,7 +461,7 @@ def get_lexicon(lang: str) -> Lexicon:
     symbols_alt = _alt(list(raw_symbols) + codes, symbols=True)
     names_alt = _alt(list(raw_names))
     money_after = (
-        rf"(?:{connector_re}|{WS}*)(?:(?-i:(?P<sym>{symbols_alt}))|(?P<name>{names_alt})"
+        rf"(?:{connector_re}|{WS}*|[{_HYPHEN_CLASS}])(?:(?-i:(?P<sym>{symbols_alt}))|(?P<name>{names_alt})"
         rf"|(?P<sub>{_alt(list(raw_subunits))}))(?!\w)"
     )
     unit_after = (
