@@ -112,6 +112,21 @@ class Errors:
     E351 = "Reliability of source {source!r} must be within [0, 1], got {value}"
     E352 = "Claim value is not a finite number: {value!r} ({subject} {predicate})"
     E353 = "Alias table {path} is malformed: {detail}"
+    # scale: Ray engine (E500-E549)
+    E500 = "--engine ray needs the optional extra 'ray' (pip install 'newsfacts[ray]'): {detail}"
+    E501 = "Cannot start or reach Ray (address {address}): {detail}"
+    E502 = "Ray returned results out of order: batch {got} where {expected} was expected"
+    E503 = "Invalid Ray engine setting {name}: {detail}"
+    # train (E550-E599)
+    E550 = "Annotation file {path}: line {line}: {detail}"
+    E551 = "{count} bad span(s) in {path}; nothing written:\n{spans}"
+    E552 = "Run directory {path}: cannot find the text of article {article_id}; pass --inputs"
+    E553 = "Training data {path} holds no usable example for language {lang!r}"
+    E554 = "Training config {path} cannot be used: {detail}"
+    E555 = "Model directory {path} cannot be assembled: {detail}"
+    E556 = "The transformers backend needs the 'train' extra (newsfacts[train]): {detail}"
+    E557 = "Base model {path} is not a local model directory: {detail}"
+    E558 = "Unknown annotation format {format!r}; expected labelstudio or jsonl"
     # fact store (E600-E649)
     E600 = "Fact store {path} has schema version {found}; this newsfacts reads {supported}"
     E601 = "Cannot open fact store {path}: {detail}"
