@@ -121,7 +121,7 @@ def test_windows_group_whole_batches(
 
 @pytest.mark.parametrize(("workers", "window"), [(0, 10), (2, 0)])
 def test_bad_settings_are_usage_errors(workers: int, window: int) -> None:
-    with pytest.raises(UsageError, match="E503|Invalid Ray engine setting"):
+    with pytest.raises(UsageError, match="Invalid Ray engine setting"):
         next(
             ray_engine.ray_outcomes(
                 iter([]), lang="fr", currency="USD", model=None, workers=workers, window=window
