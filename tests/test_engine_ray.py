@@ -114,7 +114,8 @@ def test_article_codec_round_trips(article: Article) -> None:
 def test_windows_group_whole_batches(
     sizes: list[int], window: int, expected: list[list[int]]
 ) -> None:
-    batches = iter([([], [_article(i) for i in range(n)]) for n in sizes])
+    none: list[Quarantine] = []
+    batches = iter([(none, [_article(i) for i in range(n)]) for n in sizes])
     got = [[len(a) for _, a in w] for w in ray_engine._windows(batches, window)]
     assert got == expected
 
