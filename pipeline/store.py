@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import marshal
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, groupby, repeat
@@ -55,6 +56,7 @@ SCHEMA_VERSION: Final = 1
 DEFAULT_STORE: Final = Path("outputs/newsfacts.duckdb")
 CHUNK: Final = 2000
 FETCH: Final = 10_000
+_NONE: Final[tuple[str, ...]] = ()
 _MAGIC: Final = b"DUCK"
 _MAGIC_START: Final = 8
 _MAGIC_END: Final = 12
@@ -201,20 +203,29 @@ def _ddl(table: str, columns: Sequence[Column]) -> str:
 
 
 def _arrow(columns: Sequence[Column], data: Mapping[str, list[Any]]) -> pa.Table:
+    """An Arrow table of ``data`` in the column types (ints become doubles where declared)."""
     schema = pa.schema([(name, kind) for name, _, kind in columns])
-    return pa.Table.from_pydict(dict(data), schema=schema)
+    try:
+        return pa.Table.from_pydict(dict(data), schema=schema)
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as e:
+        raise StoreError(Errors.E603.format(index="batch", detail=e)) from e
 
 
 # --------------------------------------------------------------------------- keys
 
 
-def _digest(obj: object) -> str:
-    text = json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()
+def _digest(obj: list[Any]) -> str:
+    """SHA-1 of ``obj`` marshalled in format 2 (no back-references, so content-only).
+
+    Records read from JSON give the same bytes for the same content; a key that changes
+    (another Python, dict keys in another order) only makes the article be replaced
+    again, never counted twice.
+    """
+    return hashlib.sha1(marshal.dumps(obj, 2), usedforsecurity=False).hexdigest()
 
 
 def analysis_key(record: Mapping[str, Any]) -> str:
-    """Digest of what the analysis gave: status, reason, mentions and claims."""
+    """Digest of what the analysis gave: status, reason, language, date, mentions, claims."""
     row = record["row"]
     return _digest(
         [
@@ -222,22 +233,24 @@ def analysis_key(record: Mapping[str, Any]) -> str:
             row.get("reason"),
             row.get("lang"),
             row.get("published"),
-            record.get("mentions", []),
-            record.get("claims", []),
+            record.get("mentions") or [],
+            record.get("claims") or [],
         ]
     )
 
 
-def text_key(record: Mapping[str, Any]) -> str:
+def text_key(record: Mapping[str, Any], *, analysis: str | None = None) -> str:
     """The article's content key: its text SHA-1 when given, else a digest of its products.
 
-    The fallback digests the fingerprint with the analysis, because a MinHash alone may
-    not change when one figure of a long text is corrected.
+    The fallback digests the fingerprint with the analysis key (``analysis`` when already
+    computed), because a MinHash alone may not change when one figure of a long text is
+    corrected.
     """
     sha = record.get("text_sha1") or record["row"].get("text_sha1")
     if isinstance(sha, str) and sha:
         return f"sha1:{sha}"
-    return f"digest:{_digest([record.get('fingerprint', []), analysis_key(record)])}"
+    products = analysis if analysis is not None else analysis_key(record)
+    return f"digest:{_digest([list(record.get('fingerprint') or ()), products])}"
 
 
 # --------------------------------------------------------------------------- rows
@@ -260,10 +273,11 @@ def _check_record(index: int, record: Any) -> dict[str, Any]:
 
 def _article_values(record: Mapping[str, Any], now: dt.datetime) -> dict[str, Any]:
     row = record["row"]
+    analysis = analysis_key(record)
     return {
         "article_id": row["article_id"],
-        "text_key": text_key(record),
-        "analysis_key": analysis_key(record),
+        "text_key": text_key(record, analysis=analysis),
+        "analysis_key": analysis,
         "source": row.get("source"),
         "lang": row.get("lang"),
         "published": row.get("published"),
@@ -301,41 +315,42 @@ def _mention_values(article_id: str, seq: int, m: Mapping[str, Any]) -> tuple[An
 
 
 def _claim_values(article_id: str, seq: int, c: Mapping[str, Any]) -> tuple[Any, ...]:
+    """One claims row; numbers are cast by the Arrow column types (see :func:`_arrow`)."""
     n, q, e = c["normalized"], c["qualifiers"], c["evidence"]
-    extra = [(str(k), str(v)) for k, v in c.get("extra") or ()]
+    extra = c.get("extra") or ()
     return (
         article_id,
         seq,
         c["subject"],
         c["subject_type"],
         c["predicate"],
-        float(c["value"]),
-        _opt_float(c.get("value_max")),
+        c["value"],
+        c.get("value_max"),
         c["unit"],
-        float(n["value"]),
-        _opt_float(n.get("value_max")),
+        n["value"],
+        n.get("value_max"),
         n["unit"],
         n.get("rate_date"),
         q.get("stage"),
         q.get("time"),
-        bool(q.get("approx", False)),
+        q.get("approx", False),
         q.get("bound"),
         q.get("counterparty"),
         q.get("location"),
         q.get("scope"),
         e["article_id"],
-        int(e["start"]),
-        int(e["end"]),
+        e["start"],
+        e["end"],
         e["text"],
         e["sentence"],
-        float(e["value"]),
+        e["value"],
         e["unit"],
-        int(e.get("sentence_start", 0)),
+        e.get("sentence_start", 0),
         c.get("published"),
         c.get("source_key"),
-        float(c.get("confidence", 0.5)),
-        [k for k, _ in extra],
-        [v for _, v in extra],
+        c.get("confidence", 0.5),
+        [str(k) for k, _ in extra] if extra else _NONE,
+        [str(v) for _, v in extra] if extra else _NONE,
     )
 
 
@@ -376,7 +391,11 @@ def _claim_of(r: Sequence[Any]) -> Claim:
 
 
 def _columns(names: Sequence[Column], rows: Sequence[tuple[Any, ...]]) -> dict[str, list[Any]]:
-    return {name: [r[i] for r in rows] for i, (name, _, _) in enumerate(names)}
+    if not rows:
+        return {name: [] for name, _, _ in names}
+    return {
+        name: list(col) for (name, _, _), col in zip(names, zip(*rows, strict=True), strict=True)
+    }
 
 
 def _fact_values(f: Mapping[str, Any], run_id: str) -> tuple[Any, ...]:

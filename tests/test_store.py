@@ -474,3 +474,27 @@ def test_the_store_pins_its_currency(tmp_path: Path, first: str, then: str, ok: 
                 store.add_outcomes(DUMP_B, currency=then)
             assert store.counts()["articles"] == 3
         assert store.meta()["currency"] == first
+
+
+@pytest.mark.parametrize(("field", "bad"), [("value", "290 MW"), ("confidence", [0.5])])
+def test_a_claim_of_the_wrong_type_raises_and_rolls_back(
+    tmp_path: Path, field: str, bad: Any
+) -> None:
+    broken = record("x1", [make_claim("Nordlys", article="x1")])
+    broken["claims"][0][field] = bad
+    with open_store(tmp_path) as store:
+        with pytest.raises(StoreError, match="malformed"):
+            store.add_outcomes([DUMP_A[0], broken])
+        assert store.counts() == dict.fromkeys(
+            ("articles", "mentions", "claims", "facts", "runs"), 0
+        )
+
+
+def test_integer_figures_come_back_as_floats(tmp_path: Path) -> None:
+    r = record("i1", [make_claim("Nordlys", article="i1")])
+    r["claims"][0]["value"] = 230
+    with open_store(tmp_path) as store:
+        store.add_outcomes([r])
+        (got,) = store.claims()
+    assert isinstance(got.value, float)
+    assert got.value == 230.0
