@@ -98,6 +98,7 @@ def _cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
             SpinnerColumn,
             TextColumn,
             TimeElapsedColumn,
+            TimeRemainingColumn,
         )
 
         with Progress(
@@ -107,10 +108,14 @@ def _cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
             MofNCompleteColumn(),
             TextColumn("{task.fields[rate]} articles/s"),
             TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
             console=console,
             transient=True,
         ) as progress:
-            task = progress.add_task("articles", total=None, rate="-")
+            from pipeline.progress import estimate_records
+
+            task = progress.add_task("articles", total=estimate_records(opts.inputs), rate="-")
 
             def tick(n: int) -> None:
                 progress.advance(task, n)
