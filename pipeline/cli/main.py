@@ -120,8 +120,9 @@ def _cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
             def tick(n: int) -> None:
                 progress.advance(task, n)
                 t = progress.tasks[0]
-                speed = t.speed
-                progress.update(task, rate=f"{speed:.1f}" if speed else "-")
+                elapsed = t.elapsed or 0.0
+                rate = f"{t.completed / elapsed:.1f}" if elapsed > 0 else "-"
+                progress.update(task, rate=rate)
 
             run(opts, on_article=tick)
     else:
