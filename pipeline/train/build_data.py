@@ -121,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         with (DATA / "seeds_ner_gold.jsonl").open("w", encoding="utf-8") as fh:
             for ex in held:
-                row = {"id": ex.id, "lang": ex.lang, "labels": list(ex.labels)}
+                row: dict[str, Any] = {"id": ex.id, "lang": ex.lang, "labels": list(ex.labels)}
                 row["spans"] = [
                     {k: v for k, v in json_span(s).items() if v is not None} for s in ex.spans
                 ]

@@ -76,9 +76,10 @@ def score_examples(
     nlp: Language, examples: Sequence[Example], *, lang: str, predicates: PredicateModel
 ) -> dict[str, Any]:
     """Entity scores (labels annotated in the gold) and predicate accuracy."""
-    labels = sorted({s.label for ex in examples for s in ex.entities} | {
-        lab for ex in examples for lab in ex.labels
-    })
+    labels = sorted(
+        {s.label for ex in examples for s in ex.entities}
+        | {lab for ex in examples for lab in ex.labels}
+    )
     gold: list[tuple[str, int, int, str]] = []
     pred: list[tuple[str, int, int, str]] = []
     rows = []

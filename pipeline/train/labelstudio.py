@@ -120,7 +120,9 @@ def tasks_to_examples(tasks: Sequence[dict[str, Any]]) -> list[Example]:
     return [_example_from_task(t, i) for i, t in enumerate(tasks)]
 
 
-def label_config(entity_labels: Sequence[str], kinds: Sequence[str], predicates: Sequence[str]) -> str:
+def label_config(
+    entity_labels: Sequence[str], kinds: Sequence[str], predicates: Sequence[str]
+) -> str:
     """The Label Studio labelling interface (XML) matching the tasks' ``from_name``s."""
 
     def block(name: str, values: Sequence[str]) -> str:

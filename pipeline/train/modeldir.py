@@ -54,7 +54,10 @@ def base_package_dir(name: str) -> Path:
     if (as_path / "config.cfg").exists():
         return as_path
     try:
-        return Path(spacy.util.get_package_path(name)) / f"{name}-{spacy.util.get_package_version(name)}"
+        return (
+            Path(spacy.util.get_package_path(name))
+            / f"{name}-{spacy.util.get_package_version(name)}"
+        )
     except (ImportError, ModuleNotFoundError, TypeError) as e:
         raise ModelError(Errors.E555.format(path=name, detail=e)) from e
 

@@ -67,9 +67,7 @@ def _near_percent(s: AnnotatedSpan, figures: Sequence[AnnotatedSpan], text: str)
     )
 
 
-def figure_rows(
-    doc: Doc, ex: Example, *, lang: str, model: PredicateModel
-) -> list[LabelledFigure]:
+def figure_rows(doc: Doc, ex: Example, *, lang: str, model: PredicateModel) -> list[LabelledFigure]:
     """Features and gold predicate of every figure of ``ex`` that has one."""
     folded = fold(doc.text)
     figures = ex.figures
@@ -103,7 +101,7 @@ def fit_weights(
     rows: Sequence[LabelledFigure],
     model: PredicateModel,
     *,
-    l2: float = 0.05,
+    l2: float = 0.3,
     steps: int = 400,
     learn_rate: float = 0.5,
 ) -> dict[str, dict[str, float]]:
@@ -135,19 +133,19 @@ def fit_weights(
             mask[i, p_ix[p]] = 0.0
         mask[i, -1] = 0.0
         y[i] = p_ix[r.predicate] if r.predicate in p_ix else len(preds)
-    w = prior.copy()
+    wm = prior.copy()
     onehot = np.zeros_like(mask)
     onehot[np.arange(len(rows)), y] = 1.0
     for _ in range(steps):
-        logits = np.concatenate([x @ w.T, np.full((len(rows), 1), model.min_score)], axis=1)
+        logits = np.concatenate([x @ wm.T, np.full((len(rows), 1), model.min_score)], axis=1)
         logits = logits + mask
         logits -= logits.max(axis=1, keepdims=True)
         prob = np.exp(logits)
         prob /= prob.sum(axis=1, keepdims=True)
-        grad = (prob - onehot)[:, :-1].T @ x / len(rows) + l2 * (w - prior)
-        w -= learn_rate * grad
+        grad = (prob - onehot)[:, :-1].T @ x / len(rows) + l2 * (wm - prior)
+        wm -= learn_rate * grad
     return {
-        p: {f: round(float(w[i, j]), 4) for j, f in enumerate(names) if abs(w[i, j]) >= 1e-3}
+        p: {f: round(float(wm[i, j]), 4) for j, f in enumerate(names) if abs(wm[i, j]) >= 1e-3}
         for p, i in p_ix.items()
     }
 

@@ -54,8 +54,10 @@ def load_training_set(data: Path, *, lang: str) -> list[Example]:
     return chosen
 
 
-def _meta(base_meta: dict[str, Any], opts: SpacyTrainOptions, extra: dict[str, Any]) -> dict[str, Any]:
-    import spacy
+def _meta(
+    base_meta: dict[str, Any], opts: SpacyTrainOptions, extra: dict[str, Any]
+) -> dict[str, Any]:
+    from spacy import about
 
     meta = dict(base_meta)
     meta["name"] = f"newsfacts_{opts.out.name.replace('-', '_')}"
@@ -77,7 +79,7 @@ def _meta(base_meta: dict[str, Any], opts: SpacyTrainOptions, extra: dict[str, A
         "predicate_model": "predicate_model.yaml",
         "versions": {
             "newsfacts": __version__,
-            "spacy": spacy.__version__,
+            "spacy": about.__version__,
             "python": platform.python_version(),
         },
         "date": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
@@ -99,7 +101,7 @@ def train_spacy(opts: SpacyTrainOptions) -> dict[str, Any]:
         base = spacy.load(opts.base, exclude=["senter"])
     except (OSError, ValueError, ImportError) as e:
         raise ModelError(Errors.E007.format(name=opts.base, detail=e)) from e
-    lang = base.lang
+    lang = str(base.lang)
     examples = load_training_set(opts.data, lang=lang)
     split = split_examples(examples, seed=opts.seed, heldout=opts.heldout)
     with tempfile.TemporaryDirectory() as tmp:
@@ -114,18 +116,20 @@ def train_spacy(opts: SpacyTrainOptions) -> dict[str, Any]:
             rehearse=_rehearsal_texts(opts.rehearse),
         )
     opts.out.mkdir(parents=True, exist_ok=True)
-    ner = trained.get_pipe("ner")
+    ner: Any = trained.get_pipe("ner")
     ner.to_disk(opts.out / "ner")
     base.config.to_disk(opts.out / "config.cfg")
 
     default = predicate_model()
-    train_rows = [r for ex in split.train for r in figure_rows(base(ex.text), ex, lang=lang, model=default)]
+    train_rows = [
+        r for ex in split.train for r in figure_rows(base(ex.text), ex, lang=lang, model=default)
+    ]
     fitted = write_predicate_model(
         opts.out / "predicate_model.yaml", fit_weights(train_rows, default)
     )
     seconds = round(time.perf_counter() - started, 1)
     extra = {
-        "labels": sorted(str(x) for x in ner.labels),  # type: ignore[attr-defined]
+        "labels": sorted(str(x) for x in ner.labels),
         "data_sha256": data_hash(examples),
         "copied": [],
         "seconds": seconds,

@@ -16,7 +16,9 @@ __all__ = ["synthetic_examples"]
 _SLOT = re.compile(r"\{([A-Z]+)(\d?)\}")
 
 
-def _fill(template: str, names: dict[str, list[str]], rng: random.Random) -> tuple[str, list[AnnotatedSpan]]:
+def _fill(
+    template: str, names: dict[str, list[str]], rng: random.Random
+) -> tuple[str, list[AnnotatedSpan]]:
     out: list[str] = []
     spans: list[AnnotatedSpan] = []
     used: set[str] = set()
