@@ -154,6 +154,8 @@ class Lexicon:
     hedges: Mapping[str, HedgeKind]
     hedges_after: Mapping[str, HedgeKind]
     period: frozenset[str]
+    negatives: frozenset[str]
+    decimal_points: frozenset[str]
     openers: Mapping[str, re.Pattern[str]]
     starters: frozenset[str]
     # compiled patterns
@@ -176,6 +178,8 @@ class Lexicon:
     duration_excluded_before: Before
     year_marker_before: Before
     duration_excluded_after: re.Pattern[str]
+    number_token: re.Pattern[str]  # one token of a whole spelled number (parse_number)
+    trailing_connector: re.Pattern[str]
 
 
 def fold(text: str) -> str:
@@ -376,6 +380,8 @@ def get_lexicon(lang: str) -> Lexicon:
     fdet_terms = _strings(nw, "fraction_determiners", lang=lang, name="number_words")
     follower_terms = _strings(nw, "fraction_followers", lang=lang, name="number_words")
     connector_terms = _strings(nw, "connectors", lang=lang, name="number_words")
+    negative_terms = _strings(nw, "negatives", lang=lang, name="number_words")
+    point_terms = _strings(nw, "decimal_points", lang=lang, name="number_words")
     raw_words = list(_mapping(nw, "words", lang=lang, name="number_words"))
     raw_mult = list(_mapping(nw, "multipliers", lang=lang, name="number_words"))
     articles = frozenset(fold(a) for a in article_terms)
@@ -519,6 +525,25 @@ def get_lexicon(lang: str) -> Lexicon:
     year_markers = _strings(co, "year_markers", lang=lang, name="counts")
     excl_after = _strings(un, "duration_excluded_after", lang=lang, name="units")
 
+    token_words = (
+        raw_words
+        + raw_mult
+        + raw_scale_words
+        + article_terms
+        + joiner_terms
+        + negative_terms
+        + point_terms
+        + list(_mapping(nw, "approximate", lang=lang, name="number_words"))
+        + list(_mapping(nw, "collectives", lang=lang, name="number_words"))
+        + list(_mapping(nw, "fractions", lang=lang, name="number_words"))
+    )
+    number_token = (
+        r"(?P<dig>(?:\d{1,2}(?:,\d\d)+,\d{3}(?!\d)"
+        r"|\d{1,3}(?:[ \u00a0\u202f.,'’]\d{3})+(?!\d)|\d+)(?:[.,]\d+)?(?!\d)|[.,]\d+(?!\d))"
+        rf"|(?<!\w)(?P<word>{_alt(token_words)})(?!\w)"
+        rf"|(?-i:(?P<abbr>{_alt(raw_scale_abbr, symbols=True)}))(?!\w)"
+    )
+
     return Lexicon(
         lang=lang,
         decimal=decimal,
@@ -540,6 +565,8 @@ def get_lexicon(lang: str) -> Lexicon:
         hedges=hedges,
         hedges_after=hedges_after,
         period=period,
+        negatives=frozenset(fold(t) for t in negative_terms),
+        decimal_points=frozenset(fold(t) for t in point_terms),
         openers=openers,
         starters=starters,
         # where a number can start: a run of digits or a starting word; one cheap
@@ -570,4 +597,6 @@ def get_lexicon(lang: str) -> Lexicon:
         duration_excluded_after=re.compile(
             rf"(?:{WS}*|[{_HYPHEN_CLASS}])(?:{_alt(excl_after)})(?!\w)", flags
         ),
+        number_token=re.compile(number_token, flags),
+        trailing_connector=re.compile(rf"{WS}+(?:{_alt(connector_terms)})$", flags),
     )

@@ -27,6 +27,7 @@ __all__ = [
     "parse_core",
     "parse_digits",
     "parse_number",
+    "parse_spelled",
     "parse_words",
     "read_scales",
 ]
@@ -93,10 +94,22 @@ def _digits_body(groups: list[str], seps: list[str], *, decimal: str) -> str | N
     if len(int_groups) > 1:
         if len(set(int_seps)) != 1:
             return None
-        if not 1 <= len(int_groups[0]) <= 3 or any(len(g) != 3 for g in int_groups[1:]):
+        western = 1 <= len(int_groups[0]) <= 3 and all(len(g) == 3 for g in int_groups[1:])
+        if not western and not _indian_grouping(int_groups, int_seps[0]):
             return None
     integer = "".join(int_groups)
     return f"{integer}.{groups[-1]}" if decimal_last else integer
+
+
+def _indian_grouping(groups: list[str], sep: str) -> bool:
+    """Lakh grouping with commas: "12,34,567" (pairs of digits, then three)."""
+    return (
+        sep == ","
+        and len(groups) > 2
+        and 1 <= len(groups[0]) <= 2
+        and all(len(g) == 2 for g in groups[1:-1])
+        and len(groups[-1]) == 3
+    )
 
 
 def parse_words(s: str, lex: Lexicon) -> tuple[Decimal, int] | None:
@@ -246,26 +259,249 @@ def apply_scales(value: Decimal, scales: list[Scale]) -> tuple[Decimal, tuple[st
     return value, tuple(flags)
 
 
+_RESTATED = re.compile(r"^(?P<a>[^()]+?)[\s\u00a0]*\((?P<b>[^()]+)\)$")
+_LEADING_SIGN = re.compile(r"^[-−+][\s\u00a0]*")
+_GAP = frozenset(" \u00a0\u202f\t-‐‑–")
+
+
+@dataclass(slots=True)
+class _Acc:
+    """Running state of a spelled number: finished groups, the current group, its tail."""
+
+    total: Decimal = Decimal(0)
+    current: Decimal = Decimal(0)
+    tail: Decimal = Decimal(0)  # added since the last multiplier ("two" in "300 and two")
+    last: Decimal | None = None  # the last added value: a larger one cannot follow
+    scale: Decimal | None = None  # the last scale (>= 1000) applied
+    seen: bool = False  # a token that may start a number was read (an article counts)
+    numeric: bool = False  # a token with a value was read (an article alone has none)
+    after_fraction: bool = False
+    after_digits: bool = False
+
+    @property
+    def value(self) -> Decimal:
+        return self.total + self.current
+
+
+def _tokens(s: str, lex: Lexicon) -> list[re.Match[str]] | None:
+    """The number tokens covering all of ``s`` (spaces and hyphens between), or ``None``."""
+    out: list[re.Match[str]] = []
+    pos = 0
+    while pos < len(s):
+        if s[pos] in _GAP:
+            pos += 1
+            continue
+        m = lex.number_token.match(s, pos)
+        if m is None or m.end() == pos:
+            return None
+        out.append(m)
+        pos = m.end()
+    return out
+
+
+def _add(acc: _Acc, v: Decimal) -> bool:
+    if acc.last is not None and v >= acc.last:
+        return False
+    acc.current += v
+    acc.tail += v
+    acc.last = v
+    acc.seen = acc.numeric = True
+    acc.after_fraction = False
+    return True
+
+
+def _multiply(acc: _Acc, m: Decimal, scale: Scale | None = None) -> None:
+    if m < 1000:
+        acc.current = (acc.current or Decimal(1)) * m
+    else:
+        if scale is not None:
+            m = apply_scales(acc.current or Decimal(1), [scale])[0] / (acc.current or Decimal(1))
+        if acc.scale is not None and m >= acc.scale:  # "a hundred thousand million"
+            acc.total = (acc.total + (acc.current or Decimal(1))) * m
+        else:
+            acc.total += (acc.current or Decimal(1)) * m
+            acc.scale = m
+        acc.current = Decimal(0)
+    acc.tail = Decimal(0)
+    acc.last = m if m < 1000 else None
+    acc.seen = acc.numeric = True
+    acc.after_fraction = False
+
+
+def _step(acc: _Acc, tok: re.Match[str], lex: Lexicon) -> bool:
+    """Add one token to ``acc``; ``False`` when it cannot continue the number."""
+    after_digits, acc.after_digits = acc.after_digits, False
+    if tok.group("dig") is not None:
+        raw = tok.group("dig")
+        if after_digits or (raw[0] in ",." and acc.seen):  # "12 345 6", "1,2,3"
+            return False
+        value = parse_digits("0" + raw if raw[0] in ",." else raw, decimal=lex.decimal)
+        acc.after_digits = True
+        return value is not None and _add(acc, value)
+    if tok.group("abbr") is not None:
+        scale = lex.scale_abbreviations.get(symbol_key(tok.group("abbr")))
+        if scale is None or not acc.seen:
+            return False
+        _multiply(acc, scale.value, scale)
+        return True
+    key = fold(tok.group("word"))
+    if key in lex.multipliers:
+        _multiply(acc, lex.multipliers[key])
+    elif key in lex.scale_words:
+        scale = lex.scale_words[key]
+        _multiply(acc, scale.value, scale)
+    elif key in lex.words:
+        return _add(acc, lex.words[key])
+    elif key in lex.fractions:
+        acc.current = (acc.current or Decimal(1)) * lex.fractions[key]
+        acc.tail, acc.last, acc.after_fraction = Decimal(0), None, True
+        acc.seen = acc.numeric = True
+    elif key in lex.collectives or key in lex.approximate:
+        factor = lex.collectives.get(key) or lex.approximate[key]
+        if acc.tail:  # "three hundred and two dozens": only the two dozens
+            acc.current += acc.tail * (factor - 1)
+        else:
+            acc.current = (acc.current or Decimal(1)) * factor
+        acc.tail, acc.last, acc.after_fraction = Decimal(0), None, False
+        acc.seen = acc.numeric = True
+    elif key in lex.articles:  # "a hundred", "half a dozen"
+        if acc.seen and not acc.after_fraction:
+            return False
+        acc.seen = True
+    elif key in lex.joiners:
+        return acc.seen
+    else:
+        return False
+    return True
+
+
+def _decimals(tokens: list[re.Match[str]], lex: Lexicon) -> str | None:
+    """The digits after a decimal point word: digit words one by one, else one number."""
+    words = [t.group("word") for t in tokens]
+    if any(w is None for w in words):
+        digits = [t.group("dig") for t in tokens]
+        return digits[0] if len(tokens) == 1 and digits[0] and digits[0].isdigit() else None
+    values = [lex.words.get(fold(w)) for w in words if w is not None]
+    if all(v is not None and v < 10 for v in values):
+        return "".join(str(int(v)) for v in values if v is not None)
+    acc = _Acc()
+    if not all(_step(acc, t, lex) for t in tokens) or acc.value != int(acc.value):
+        return None
+    return str(int(acc.value))
+
+
+def parse_spelled(s: str, lex: Lexicon) -> Decimal | None:
+    """The value of a whole string of number tokens, words and digits mixed.
+
+    "one million two hundred thousand", "4 thousand 3 hundred and 21", "trente 3",
+    "two hundred point zero three", "three hundred and two dozens", "half a dozen",
+    "three crore twelve lakh"; ``None`` unless every token takes part.
+    """
+    tokens = _tokens(s, lex)
+    if not tokens:
+        return None
+    point = next(
+        (
+            i
+            for i, t in enumerate(tokens)
+            if t.group("word") is not None and fold(t.group("word")) in lex.decimal_points
+        ),
+        None,
+    )
+    if point is None:
+        acc = _Acc()
+        if all(_step(acc, t, lex) for t in tokens) and acc.numeric:
+            return acc.value
+        return _spoken_groups(tokens, lex)
+    head = _Acc()
+    if not all(_step(head, t, lex) for t in tokens[:point]):
+        return None
+    rest = tokens[point + 1 :]
+    n_scales = 0
+    while n_scales < len(rest) and _is_scale(rest[-1 - n_scales], lex):
+        n_scales += 1
+    frac_tokens = rest[: len(rest) - n_scales]
+    digits = _decimals(frac_tokens, lex) if frac_tokens else None
+    if digits is None:
+        return None
+    acc = _Acc(current=head.value + Decimal(f"0.{digits}"), seen=True)
+    for t in rest[len(rest) - n_scales :]:
+        if not _step(acc, t, lex):
+            return None
+    return acc.value
+
+
+def _is_scale(tok: re.Match[str], lex: Lexicon) -> bool:
+    if tok.group("abbr") is not None:
+        return True
+    word = tok.group("word")
+    return word is not None and fold(word) in lex.scale_words
+
+
+def _spoken_groups(tokens: list[re.Match[str]], lex: Lexicon) -> Decimal | None:
+    """Numbers said in two groups of words: "one twenty two" = 122, "nineteen eighty" = 1980."""
+    if any(t.group("word") is None for t in tokens):
+        return None
+    for cut in range(1, len(tokens)):
+        head, tail = _Acc(), _Acc()
+        if not all(_step(head, t, lex) for t in tokens[:cut]) or not head.numeric:
+            continue
+        if not all(_step(tail, t, lex) for t in tokens[cut:]) or not tail.numeric:
+            continue
+        if 0 < head.value < 100 and 10 <= tail.value < 100 and tail.value == int(tail.value):
+            return head.value * 100 + tail.value
+    return None
+
+
 def parse_number(s: str, lang: str) -> float | None:
     """The value of a whole string that is one number, or ``None``.
+
+    Besides what running text reads (digits, words, scales), a whole string may carry
+    a sign word ("minus five"), a decimal point word ("two point five"), words and
+    digits mixed ("4 thousand 3 hundred"), a restatement in brackets
+    ("forty-five (45)") and a trailing connector ("a dozen of").
 
     >>> parse_number("1 300 millions", "fr")
     1300000000.0
     >>> parse_number("a dozen", "en")
     12.0
+    >>> parse_number("minus three million two hundred thousand", "en")
+    -3200000.0
     """
     lex = get_lexicon(lang)
-    s = s.strip()
+    s = " ".join(s.split())
     if not s:
         return None
+    restated = _RESTATED.match(s)
+    if restated is not None:
+        a, b = parse_number(restated.group("a"), lang), parse_number(restated.group("b"), lang)
+        return a if a is not None and a == b else None
+    sign = 1
+    lead = _LEADING_SIGN.match(s)
+    first = s.split(" ", 1)
+    if lead is not None and len(s) > lead.end():
+        sign = -1 if s[0] in "-−" else 1
+        s = s[lead.end() :]
+    elif len(first) == 2 and fold(first[0]) in lex.negatives:
+        sign = -1
+        s = first[1]
+    value = _parse_unsigned(s, lex)
+    return None if value is None else sign * value
+
+
+def _parse_unsigned(s: str, lex: Lexicon) -> float | None:
     m = lex.core_plain.match(s)
-    if m is None:
-        return None
-    core = parse_core(m, lex)
-    if core is None:
-        return None
-    scales, end = read_scales(s, core.end, lex)
-    if s[end:].strip():
-        return None
-    value, _ = apply_scales(core.value, scales)
-    return float(value)
+    if m is not None:
+        core = parse_core(m, lex)
+        if core is not None:
+            scales, end = read_scales(s, core.end, lex)
+            if not s[end:].strip():
+                return float(apply_scales(core.value, scales)[0])
+    trailing = lex.trailing_connector.search(s)
+    if trailing is not None:
+        s = s[: trailing.start()]
+    key = fold(s)
+    if key in lex.articles and key in lex.words:  # "un" alone is the number one
+        return float(lex.words[key])
+    value = parse_spelled(s, lex)
+    return None if value is None else float(value)
