@@ -504,3 +504,22 @@ def test_conflict_json_has_exactly_the_spec_keys(conflict: Any) -> None:
     values = [c["value"] for c in obj["candidates"]]
     assert obj["spread"] == pytest.approx((max(values) - min(values)) / max(values))
     assert obj["resolution"]["value"] in values
+
+
+@pytest.mark.parametrize(
+    ("stage_a", "stage_b", "expected"),
+    [
+        ("initial", "target", "stage"),
+        ("initial", None, "disagreement"),
+        (None, None, "disagreement"),
+    ],
+)
+def test_only_stated_stages_make_a_stage_conflict(
+    stage_a: Stage | None, stage_b: Stage | None, expected: str
+) -> None:
+    claims = [
+        claim("Nordlys", "power_capacity", 230.0, "MW", article="a1", stage=stage_a),
+        claim("Nordlys", "power_capacity", 410.0, "MW", article="a2", stage=stage_b),
+    ]
+    (conflict,) = reconcile(claims).conflicts
+    assert conflict.type == expected

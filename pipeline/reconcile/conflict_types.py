@@ -3,12 +3,14 @@
 Types, checked in this order (the first that holds names the conflict):
 
 ``stage``
-    candidates carry different stages (initial / current / target / maximum): both
-    figures are true, of different phases.
+    candidates carry two or more different stated stages (initial / current / target /
+    maximum): both figures are true, of different phases. A figure whose stage is not
+    stated does not make a stage conflict on its own.
 ``time``
     candidates are dated differently (``qualifiers.time``): a series.
 ``scope``
-    candidates cover different scopes or places (France vs worldwide).
+    candidates cover different stated scopes or places (France vs worldwide); an
+    unstated scope does not make a scope conflict on its own.
 ``part_whole``
     one candidate is the sum of two others within ``PART_WHOLE_TOL`` (2 %):
     an increment stated against a total ("230 + 290 = 520").
@@ -132,11 +134,11 @@ def classify(candidates: Sequence[Candidate]) -> Typing:
         )
     quals = [c.qualifiers for c in candidates]
     ctype: ConflictType
-    if _distinct([q.stage for q in quals], count_none=True):
+    if _distinct([q.stage for q in quals], count_none=False):
         ctype = "stage"
     elif _distinct([q.time for q in quals], count_none=False):
         ctype = "time"
-    elif _distinct([q.scope or q.location for q in quals], count_none=True):
+    elif _distinct([q.scope or q.location for q in quals], count_none=False):
         ctype = "scope"
     elif triple is not None:
         ctype = "part_whole"
