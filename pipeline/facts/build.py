@@ -16,29 +16,33 @@ from pipeline.facts.names import canonical_name
 from pipeline.facts.predicates import classify, cue_hits, features, predicate_model
 from pipeline.facts.qualifiers import find_stage, find_time
 from pipeline.facts.subjects import (
+    DocView,
     attach_subject,
     coordinated,
     descriptors,
     doc_candidates,
+    doc_view,
     has_distributive,
     salience,
 )
-from pipeline.facts.text import fold
+from pipeline.facts.text import line_bounds
 from pipeline.types import Article, Claim, Evidence, Mention, Qualifiers
 
 __all__ = ["build_claims"]
 
 NON_CLAIM_KINDS = frozenset({"date", "duration"})
+OTHER = "other"
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 _PERCENT_GAP = re.compile(r"[\s\w]{0,6}")
 
 
-def _location(doc: Doc, mention: Mention, subject: str, *, lang: str) -> str | None:
-    s_lo = mention.sentence_start
-    s_hi = s_lo + len(mention.sentence)
+def _location(
+    view: DocView, mention: Mention, subject: str, bounds: tuple[int, int], *, lang: str
+) -> str | None:
+    s_lo, s_hi = bounds
     places = [
         e
-        for e in doc.ents
+        for e in view.ents
         if e.label_ in PLACE_LABELS and s_lo <= e.start_char and e.end_char <= s_hi
     ]
     names = [(abs(e.start_char - mention.start), canonical_name(e.text, lang)) for e in places]
@@ -55,28 +59,47 @@ def _near_percent(mention: Mention, others: Sequence[Mention], text: str) -> boo
     )
 
 
+def _bounds(text: str, mention: Mention) -> tuple[int, int]:
+    """The figure's sentence, cut at line breaks that end a title, item or paragraph."""
+    lo = mention.sentence_start
+    return line_bounds(text, lo, lo + len(mention.sentence), mention.start)
+
+
+def _restatements(claims: Sequence[Claim]) -> list[Claim]:
+    """``claims`` less the ``other`` ones that repeat a classified figure of the article.
+
+    A title restates a figure of the body without its cue words ("X : l'État promet 3 à
+    4 milliards"); the body's claim says what the figure is.
+    """
+    known = {(c.subject, c.value, c.unit) for c in claims if c.predicate != OTHER}
+    return [c for c in claims if c.predicate != OTHER or (c.subject, c.value, c.unit) not in known]
+
+
 def build_claims(
     doc: Doc, article: Article, mentions: Sequence[Mention], *, lang: str
 ) -> list[Claim]:
     """One Claim per mention that states a fact about a subject (see module docstring)."""
+    model = predicate_model()
     figures = [
         m
         for m in mentions
         if m.kind not in NON_CLAIM_KINDS
+        and model.allowed.get(m.kind)  # a percent alone states nothing the SPEC names
         and m.normalized is not None
         and m.quantity.value is not None
     ]
     if not figures:
         return []
-    model = predicate_model()
-    folded = fold(doc.text)
-    cands = doc_candidates(doc, lang=lang)
+    view = doc_view(doc)
+    text, folded = view.text, view.folded
+    spans = [(m.start, m.end) for m in mentions if m.kind not in NON_CLAIM_KINDS]
+    cands = doc_candidates(doc, lang=lang, view=view, figures=spans)
     weights = salience(cands)
-    excluded = descriptors(cands, figures, doc.text)
+    excluded = descriptors(cands, figures, text)
     claims: list[Claim] = []
     for m in sorted(figures, key=lambda x: x.start):
-        s_lo = m.sentence_start
-        s_hi = s_lo + len(m.sentence)
+        bounds = _bounds(text, m)
+        s_lo, s_hi = bounds
         attachment = attach_subject(
             doc,
             cands,
@@ -84,6 +107,8 @@ def build_claims(
             type_bonus=model.subject_type_bonus.get(m.kind, {}),
             salience=weights,
             excluded=excluded,
+            text=text,
+            bounds=bounds,
         )
         if attachment is None:
             continue
@@ -99,7 +124,7 @@ def build_claims(
             start=m.start,
             end=m.end,
             cues=cue_hits(folded, lang, start=s_lo, end=s_hi),
-            near_percent=_near_percent(m, mentions, doc.text),
+            near_percent=_near_percent(m, mentions, text),
             model=model,
         )
         predicate, p_conf = classify(feats, m.kind, model=model)
@@ -114,7 +139,7 @@ def build_claims(
                 approx=m.quantity.approx,
                 bound=m.quantity.bound,
                 counterparty=attachment.counterparty,
-                location=_location(doc, m, attachment.subject, lang=lang),
+                location=_location(view, m, attachment.subject, bounds, lang=lang),
             )
             evidence = Evidence(
                 article_id=article.id,
@@ -142,4 +167,4 @@ def build_claims(
                     extra=(("subject_source", attachment.candidate.source),),
                 )
             )
-    return claims
+    return _restatements(claims)

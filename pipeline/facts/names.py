@@ -11,6 +11,7 @@ suffixes stripped, and gazetteer aliases mapped to their canonical name ("AWS" -
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -37,7 +38,7 @@ SUBJECT_TYPES = ("company", "project", "site", "programme", "country", "other")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"})
 _QUOTES_RE = re.compile(r"[«»“”„\"‹›]")
 _SPACES_RE = re.compile(r"\s+")
-_EDGE_PUNCT = " \t\n,;:.!?()[]{}-–—"
+_EDGE_PUNCT = " \t\n,;:.!?()[]{}-–—#*_"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,7 @@ class SubjectLexicon:
     counterparty_markers: frozenset[str]
     beneficiary_markers: frozenset[str]
     distributive: frozenset[str]
+    name_final_words: Mapping[str, str]
 
 
 def fold_apostrophes(text: str) -> str:
@@ -150,6 +152,12 @@ def subject_lexicon(lang: str) -> SubjectLexicon:
         ((_key(w), str(k)) for k, words in anaphora.items() for w in words),
         key=lambda p: -len(p[0]),
     )
+    finals = data.get("name_final_words", {}) or {}
+    if not isinstance(finals, dict):
+        raise LexiconError(Errors.E002.format(path=path, detail="name_final_words is not a map"))
+    for kind in finals:
+        if kind not in SUBJECT_TYPES:
+            raise LexiconError(Errors.E301.format(path=path, kind=kind))
     epithets = data.get("epithets", {}) or {}
     ordinals = data.get("ordinals", {}) or {}
     return SubjectLexicon(
@@ -173,6 +181,7 @@ def subject_lexicon(lang: str) -> SubjectLexicon:
             _key(m) for m in _str_list(data, "beneficiary_markers", path=path)
         ),
         distributive=frozenset(_key(m) for m in _str_list(data, "distributive", path=path)),
+        name_final_words={_key(w): str(k) for k, words in finals.items() for w in words or []},
     )
 
 
@@ -222,7 +231,10 @@ def _strip_suffix(name: str, lex: SubjectLexicon) -> str:
             return name[: len(name) - len(suffix)].rstrip(" ,")
     for cue, _kind in lex.cue_words:
         head = name[: len(name) - len(cue)].rstrip()
-        if low.endswith(" " + cue) and head.rsplit(" ", 1)[-1][:1].isupper():
+        tail = name[len(name) - len(cue) :]
+        # "the Stargate UAE project" -> "Stargate UAE"; a capitalised last word is part of
+        # the name ("Nordlys AI Campus").
+        if low.endswith(" " + cue) and head.rsplit(" ", 1)[-1][:1].isupper() and tail.islower():
             return head
     return name
 

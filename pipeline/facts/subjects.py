@@ -26,16 +26,18 @@ from pipeline.facts.names import (
     gazetteer_lookup,
     subject_lexicon,
 )
-from pipeline.facts.text import compile_phrases, find_phrases, fold
+from pipeline.facts.text import PhraseHit, compile_phrases, find_phrases, fold
 from pipeline.types import Mention
 
 __all__ = [
     "Attachment",
     "Candidate",
+    "DocView",
     "attach_subject",
     "coordinated",
     "descriptors",
     "doc_candidates",
+    "doc_view",
     "has_distributive",
     "salience",
 ]
@@ -63,6 +65,11 @@ NOMINAL_DEPS = frozenset({"nmod", "compound", "poss", "appos", "flat", "flat:nam
 SOURCE_PRIOR = {"epithet": 0.95, "ordinal": 0.8, "anaphora": 0.75, "pronoun": 0.5}
 GAZETTEER_PRIOR = 1.0
 CUE_PRIOR = 0.85
+FINAL_WORD_PRIOR = 0.8
+PROPER_NOUN_PRIOR = 0.6
+ANAPHORA_DECAY = 800.0
+PRONOUN_DECAY = 300.0
+COUNTRY_MIN_SYNTAX = 1.5
 ACCEPT_IN_SENTENCE = 1.2
 _CONTEXT_CHARS = 2500
 _PAREN_GAP = re.compile(r"\s*\(\s*[^()]{0,40}")
@@ -97,12 +104,33 @@ class Attachment:
 
 
 @dataclass(frozen=True, slots=True)
+class DocView:
+    """What the facts stage reads from a parsed article, computed once per article.
+
+    ``Doc.text`` and ``Doc.ents`` rebuild their value on every access (a walk over every
+    token), so they are read here once and passed down.
+    """
+
+    doc: Doc
+    text: str
+    folded: str
+    ents: tuple[Span, ...]
+
+
+def doc_view(doc: Doc) -> DocView:
+    """The text, folded text and entities of ``doc``, read once."""
+    text = doc.text
+    return DocView(doc, text, fold(text), tuple(doc.ents))
+
+
+@dataclass(frozen=True, slots=True)
 class _Patterns:
     cue_before: re.Pattern[str] | None
+    cue_after: re.Pattern[str] | None
     counterparty_before: re.Pattern[str] | None
     beneficiary_before: re.Pattern[str] | None
     epithets: tuple[tuple[str, re.Pattern[str]], ...]
-    anaphora: tuple[tuple[str, re.Pattern[str]], ...]
+    anaphora: re.Pattern[str] | None
     ordinals: tuple[tuple[str, re.Pattern[str]], ...]
     suffix_after: re.Pattern[str] | None
 
@@ -119,27 +147,54 @@ def _marker_before(words: Sequence[str], lex: SubjectLexicon) -> re.Pattern[str]
     return re.compile(rf"(?:^|[^\w'])(?:{_alternation(words)})\s*{det_part}[«\"“]?\s*$")
 
 
+def _anaphora_regex(lex: SubjectLexicon) -> re.Pattern[str] | None:
+    """One regex for every determiner + head noun; group ``head`` names the noun."""
+    heads = [h for h, _ in lex.anaphora]
+    dets = lex.anaphora_determiners
+    if not heads or not dets:
+        return None
+    spaced = [d for d in dets if not d.endswith("'")]
+    elided = [d for d in dets if d.endswith("'")]
+    parts = [rf"(?:{_alternation(spaced)})\s+"] if spaced else []
+    if elided:
+        parts.append(rf"(?:{_alternation(elided)})\s*")
+    det = "|".join(parts)
+    return re.compile(rf"(?<![\w'])(?:{det})(?P<head>{_alternation(heads)})(?![\w])")
+
+
 @cache
 def _patterns(lang: str) -> _Patterns:
     lex = subject_lexicon(lang)
     cue_words = [w for w, _ in lex.cue_words]
+    dets = _alternation([*lex.determiners, *lex.elisions])
+    # "le groupe Aker", "l'opérateur Azur", "la pépite lyonnaise Calcula" (adjectives
+    # between the cue and the name are checked on the parse).
     cue_before = (
-        re.compile(rf"(?:^|[^\w'])({_alternation(cue_words)})\s*[«\"“]?\s*$") if cue_words else None
+        re.compile(
+            rf"(?:^|[^\w])(?P<cue>{_alternation(cue_words)})(?P<gap>(?:\s+[\w-]+){{0,2}}?)"
+            r"\s*[«\"“]?\s*$"
+        )
+        if cue_words
+        else None
+    )
+    # Apposition after the name: "Calcula, jeune pousse ...", "Fernhill, a London-based provider".
+    cue_after = (
+        re.compile(
+            rf"^\s*,\s*(?:(?:{dets})\s*)?(?P<gap>(?:[\w-]+\s+){{0,2}}?)"
+            rf"(?P<cue>{_alternation(cue_words)})(?![\w])"
+        )
+        if cue_words and dets
+        else None
     )
     suffixes = lex.legal_suffixes
     suffix_after = re.compile(rf"^,?\s+(?:{_alternation(suffixes)})(?![\w])") if suffixes else None
-    dets = lex.anaphora_determiners
-    ana_phrases = [
-        (kind, (det + head) if det.endswith("'") else f"{det} {head}")
-        for head, kind in lex.anaphora
-        for det in dets
-    ]
     return _Patterns(
         cue_before=cue_before,
+        cue_after=cue_after,
         counterparty_before=_marker_before(sorted(lex.counterparty_markers), lex),
         beneficiary_before=_marker_before(sorted(lex.beneficiary_markers), lex),
         epithets=compile_phrases((name, phrase) for phrase, name in lex.epithets),
-        anaphora=compile_phrases(ana_phrases),
+        anaphora=_anaphora_regex(lex),
         ordinals=compile_phrases((str(i), phrase) for phrase, i in lex.ordinals),
         suffix_after=suffix_after,
     )
@@ -161,43 +216,238 @@ def _marker(folded: str, start: int, pats: _Patterns) -> str | None:
     return None
 
 
-def _entity_candidates(doc: Doc, folded: str, lang: str, pats: _Patterns) -> list[Candidate]:
-    lex = subject_lexicon(lang)
+# Parts of speech (Universal Dependencies) allowed between a cue word and its name.
+_GAP_BEFORE_POS = frozenset({"ADJ"})
+_GAP_AFTER_BLOCK = frozenset({"ADP", "AUX", "PRON", "CCONJ", "SCONJ", "NUM", "VERB", "DET"})
+_MODEL_NUMBER = re.compile(r"(?=\S*[^\W\d_])(?=\S*\d)\S+")
+_DATELINE_LEAD = re.compile(r"(?:^|\n)[ \t]*$")
+_MODIFIER_DEPS = frozenset({"compound", "amod"})
+
+
+def _gap_ok(
+    doc: Doc, start: int, end: int, *, allowed: frozenset[str], blocked: frozenset[str]
+) -> bool:
+    """Whether the words of ``[start, end)`` may stand between a cue word and a name."""
+    if start >= end or not doc.text[start:end].strip():
+        return True
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    words = [t for t in span if not t.is_space and not t.is_punct]
+    if any(t.text[:1].isupper() and t.pos_ == "PROPN" for t in words) and allowed:
+        return False
+    if allowed and any(t.pos_ not in allowed for t in words):
+        return False
+    return not any(t.pos_ in blocked for t in words)
+
+
+def _cue_type(
+    view: DocView, start: int, end: int, lex: SubjectLexicon, pats: _Patterns
+) -> str | None:
+    """Subject type from a cue word before the name or in an apposition after it."""
     cue_types = dict(lex.cue_words)
-    out: list[Candidate] = []
-    by_root: dict[int, Candidate] = {}
-    for ent in doc.ents:
-        label = ent.label_
-        if label not in LABEL_TYPES and label not in PERSON_LABELS:
+    folded = view.folded
+    if pats.cue_before is not None:
+        lo = max(0, start - 60)
+        found = pats.cue_before.search(folded, lo, start)
+        if found is not None:
+            gap_lo, gap_hi = found.span("gap")
+            if _gap_ok(view.doc, gap_lo, gap_hi, allowed=_GAP_BEFORE_POS, blocked=frozenset()):
+                kind = cue_types.get(re.sub(r"\s+", " ", found.group("cue")))
+                if kind is not None:
+                    return kind
+    if pats.cue_after is not None:
+        found = pats.cue_after.match(folded[end : end + 60])
+        if found is not None:
+            gap_lo, gap_hi = found.span("gap")
+            if _gap_ok(
+                view.doc, end + gap_lo, end + gap_hi, allowed=frozenset(), blocked=_GAP_AFTER_BLOCK
+            ):
+                return cue_types.get(re.sub(r"\s+", " ", found.group("cue")))
+    return None
+
+
+def _final_word_type(name: str, lex: SubjectLexicon) -> str | None:
+    """Type from the last word of a name ("Orbis Cloud", "Nordlys AI Campus")."""
+    words = name.split()
+    if len(words) < 2:
+        return None
+    return lex.name_final_words.get(words[-1].casefold())
+
+
+@dataclass(frozen=True, slots=True)
+class _Name:
+    start: int
+    end: int
+    first: int
+    last: int
+    label: str
+    ent_id: str
+    root: int
+
+
+def _merged_names(view: DocView, lex: SubjectLexicon) -> list[_Name]:
+    """Subject-like entities, adjacent fragments joined, followed by name-final words.
+
+    "Nordlys AI" + "Campus" -> "Nordlys AI Campus"; "Orbis" + "Cloud" -> "Orbis Cloud".
+    """
+    doc, text = view.doc, view.text
+    labels = {*LABEL_TYPES, *PERSON_LABELS}
+    out: list[_Name] = []
+    for ent in view.ents:
+        if ent.label_ not in labels:
             continue
-        entry = gazetteer_lookup(ent.ent_id_) if ent.ent_id_ else None
-        name = entry.name if entry else canonical_name(ent.text, lang)
+        start, end, first, last = ent.start_char, ent.end_char, ent.start, ent.end
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and not ent.ent_id_
+            and not prev.ent_id
+            and text[prev.end : start] == " "
+        ):
+            out.pop()
+            start, first = prev.start, prev.first
+        while last < len(doc) and not ent.ent_id_ and doc[last - 1].whitespace_ == " ":
+            nxt = doc[last]
+            if nxt.ent_type_ or not nxt.text[:1].isupper():
+                break
+            if nxt.text.casefold() not in lex.name_final_words:
+                break
+            last += 1
+            end = nxt.idx + len(nxt)
+        root = doc[first:last].root.i
+        out.append(_Name(start, end, first, last, ent.label_, ent.ent_id_, root))
+    return out
+
+
+def _not_a_subject(view: DocView, n: _Name, figures: Sequence[tuple[int, int]]) -> bool:
+    """Entities that name no subject: units and figures, model numbers, datelines, modifiers."""
+    if any(n.start < hi and lo < n.end for lo, hi in figures):
+        return True  # "MW" in "up to 520 MW"
+    surface = view.text[n.start : n.end]
+    if any(_MODEL_NUMBER.fullmatch(w) for w in surface.split()):
+        return True  # "GB200", "H100"
+    nxt = view.text[n.end : n.end + 3].lstrip(" ")
+    if nxt[:1].isdigit():
+        return True  # "RTX 5090", "Llama 3"
+    letters = [c for c in surface if c.isalpha()]
+    shouted = len(letters) >= 5 and all(c.isupper() for c in letters)
+    if shouted and _DATELINE_LEAD.search(view.text, max(0, n.start - 4), n.start):
+        return True  # "LONDON —"
+    root = view.doc[n.root]
+    head = root.head
+    return (
+        root.dep_ in _MODIFIER_DEPS
+        and head.i != root.i
+        and head.pos_ == "NOUN"
+        and not (n.start <= head.idx < n.end)
+        and head.text[:1].islower()
+    )  # "AI companies", "GPU capacity"
+
+
+def _entity_candidates(
+    view: DocView, lang: str, pats: _Patterns, figures: Sequence[tuple[int, int]]
+) -> list[Candidate]:
+    lex = subject_lexicon(lang)
+    doc, folded = view.doc, view.folded
+    found: list[tuple[_Name, str, str, float]] = []  # name, canonical, type, prior
+    for n in _merged_names(view, lex):
+        entry = gazetteer_lookup(n.ent_id) if n.ent_id else None
+        name = entry.name if entry else canonical_name(view.text[n.start : n.end], lang)
         entry = entry or gazetteer_lookup(name)
-        cue = None
-        if pats.cue_before is not None:
-            found = pats.cue_before.search(folded[max(0, ent.start_char - 40) : ent.start_char])
-            cue = cue_types.get(re.sub(r"\s+", " ", found.group(1))) if found else None
+        if entry is None and (not name or _not_a_subject(view, n, figures)):
+            continue
+        cue = _cue_type(view, n.start, n.end, lex, pats) if entry is None else None
         suffix = pats.suffix_after is not None and bool(
-            pats.suffix_after.match(doc.text[ent.end_char : ent.end_char + 16])
+            pats.suffix_after.match(view.text[n.end : n.end + 16])
         )
+        final = _final_word_type(name, lex)
         if entry is not None:
             kind, prior = entry.type, GAZETTEER_PRIOR
         elif cue is not None:
             kind, prior = cue, CUE_PRIOR
         elif suffix:
             kind, prior = "company", CUE_PRIOR
-        elif label in PERSON_LABELS or (not name[:1].isupper() and not name[:1].isdigit()):
-            continue
+        elif final is not None:
+            kind, prior = final, FINAL_WORD_PRIOR
+        elif n.label in PERSON_LABELS or (not name[:1].isupper() and not name[:1].isdigit()):
+            kind, prior = "person", 0.0
         else:
-            kind, prior = LABEL_TYPES[label]
-        marker = _marker(folded, ent.start_char, pats)
-        if marker is None and ent.root.dep_ == "conj" and ent.root.head.i in by_root:
-            marker = by_root[ent.root.head.i].marker
-        cand = Candidate(
-            name, kind, ent.start_char, ent.end_char, ent.root.i, "entity", prior, marker
-        )
-        by_root[ent.root.i] = cand
+            kind, prior = LABEL_TYPES[n.label]
+        found.append((n, name, kind, prior))
+    # One name, one type: the best evidence anywhere in the article ("Calcula, jeune
+    # pousse ..." makes every "Calcula" a company, whatever the model's label).
+    best: dict[str, tuple[float, str]] = {}
+    for _, name, kind, prior in found:
+        if kind != "person" and prior > best.get(name, (0.0, ""))[0]:
+            best[name] = (prior, kind)
+    out: list[Candidate] = []
+    by_root: dict[int, Candidate] = {}
+    for n, name, own_kind, own_prior in found:
+        top = best.get(name)
+        if top is None:
+            continue  # a person, or never more than a person
+        prior, kind = own_prior, own_kind
+        if prior < top[0] and (kind in ("person", "country", "other") or top[0] >= CUE_PRIOR):
+            prior, kind = top
+        marker = _marker(folded, n.start, pats)
+        root = doc[n.root]
+        if marker is None and root.dep_ == "conj" and root.head.i in by_root:
+            marker = by_root[root.head.i].marker
+        cand = Candidate(name, kind, n.start, n.end, n.root, "entity", prior, marker)
+        by_root[n.root] = cand
         out.append(cand)
+    return out
+
+
+def _proper_noun_candidates(
+    view: DocView, lang: str, pats: _Patterns, figures: Sequence[tuple[int, int]]
+) -> list[Candidate]:
+    """Names the entity recogniser missed: runs of proper nouns outside every entity,
+    repeated in the article and the subject of a verb at least once ("Fernhill raises")."""
+    lex = subject_lexicon(lang)
+    doc = view.doc
+    runs: list[tuple[int, int]] = []
+    i = 0
+    while i < len(doc):
+        tok = doc[i]
+        if tok.pos_ == "PROPN" and not tok.ent_type_ and tok.is_alpha and tok.text[:1].isupper():
+            j = i + 1
+            while (
+                j < len(doc) and doc[j].pos_ == "PROPN" and not doc[j].ent_type_ and doc[j].is_alpha
+            ):
+                j += 1
+            runs.append((i, j))
+            i = j
+        else:
+            i += 1
+    by_name: dict[str, list[Span]] = {}
+    for a, b in runs:
+        span = doc[a:b]
+        if any(span.start_char < hi and lo < span.end_char for lo, hi in figures):
+            continue
+        name = canonical_name(span.text, lang)
+        if name and name[:1].isupper() and not name.isupper():
+            by_name.setdefault(name, []).append(span)
+    out: list[Candidate] = []
+    for name, spans in by_name.items():
+        if len(spans) < 2 or not any(s.root.dep_.startswith("nsubj") for s in spans):
+            continue
+        kinds = [_cue_type(view, s.start_char, s.end_char, lex, pats) for s in spans]
+        kind = next((k for k in kinds if k), None) or _final_word_type(name, lex) or "company"
+        for s in spans:
+            out.append(
+                Candidate(
+                    name,
+                    kind,
+                    s.start_char,
+                    s.end_char,
+                    s.root.i,
+                    "entity",
+                    PROPER_NOUN_PRIOR,
+                    _marker(view.folded, s.start_char, pats),
+                )
+            )
     return out
 
 
@@ -205,14 +455,25 @@ def _overlaps(start: int, end: int, cands: Sequence[Candidate]) -> bool:
     return any(c.start < end and start < c.end for c in cands)
 
 
-def _nearest_before(
-    cands: Sequence[Candidate], pos: int, types: frozenset[str]
+def _resolve_back(
+    cands: Sequence[Candidate],
+    pos: int,
+    types: frozenset[str],
+    weights: Mapping[str, float],
+    *,
+    decay: float,
 ) -> Candidate | None:
-    best: Candidate | None = None
+    """The candidate an anaphor at ``pos`` stands for: near, salient, of a compatible type."""
+    best: tuple[float, Candidate] | None = None
     for c in cands:
-        if c.end <= pos and c.type in types and (best is None or c.end > best.end):
-            best = c
-    return best
+        if c.end > pos or c.type not in types or pos - c.end > _CONTEXT_CHARS:
+            continue
+        score = math.exp(-(pos - c.end) / decay) + 0.5 * weights.get(c.name, 0.0)
+        if c.marker == "counterparty":
+            score -= 0.3
+        if best is None or score > best[0]:
+            best = (score, c)
+    return best[1] if best else None
 
 
 def _resolve_ordinal(
@@ -234,12 +495,38 @@ def _resolve_ordinal(
     return None
 
 
-def doc_candidates(doc: Doc, *, lang: str) -> tuple[Candidate, ...]:
-    """Every subject candidate of ``doc``, in text order (anaphora already resolved)."""
+def _anaphora_hits(folded: str, pats: _Patterns, lex: SubjectLexicon) -> list[PhraseHit]:
+    if pats.anaphora is None:
+        return []
+    kinds = dict(lex.anaphora)
+    return [
+        PhraseHit(kinds[re.sub(r"\s+", " ", m.group("head"))], m.start(), m.end())
+        for m in pats.anaphora.finditer(folded)
+        if re.sub(r"\s+", " ", m.group("head")) in kinds
+    ]
+
+
+def doc_candidates(
+    doc: Doc,
+    *,
+    lang: str,
+    view: DocView | None = None,
+    figures: Sequence[tuple[int, int]] = (),
+) -> tuple[Candidate, ...]:
+    """Every subject candidate of ``doc``, in text order (anaphora already resolved).
+
+    ``figures`` are the ``(start, end)`` of the article's figures: no name inside one.
+    """
+    v = view or doc_view(doc)
     pats = _patterns(lang)
     lex = subject_lexicon(lang)
-    folded = fold(doc.text)
-    base = _entity_candidates(doc, folded, lang, pats)
+    folded = v.folded
+    base = _entity_candidates(v, lang, pats, figures)
+    base += [
+        c
+        for c in _proper_noun_candidates(v, lang, pats, figures)
+        if not _overlaps(c.start, c.end, base)
+    ]
     for hit in find_phrases(folded, pats.epithets):
         root = _root(doc, hit.start, hit.end)
         entry = gazetteer_lookup(hit.tag)
@@ -259,8 +546,9 @@ def doc_candidates(doc: Doc, *, lang: str) -> tuple[Candidate, ...]:
             )
         )
     base.sort(key=lambda c: c.start)
+    weights = salience(base)
     resolved: list[Candidate] = []
-    for hit in find_phrases(folded, pats.anaphora):
+    for hit in _anaphora_hits(folded, pats, lex):
         after = _NAME_FOLLOWS.match(folded, hit.end)
         follows = after.end() if after else hit.end
         if _overlaps(hit.start, hit.end, base) or any(c.start == follows for c in base):
@@ -268,8 +556,12 @@ def doc_candidates(doc: Doc, *, lang: str) -> tuple[Candidate, ...]:
         if any(c.start <= follows < c.end for c in base):
             continue
         root = _root(doc, hit.start, hit.end)
-        target = _nearest_before(
-            [*base, *resolved], hit.start, COMPATIBLE.get(hit.tag, frozenset({hit.tag}))
+        target = _resolve_back(
+            [*base, *resolved],
+            hit.start,
+            COMPATIBLE.get(hit.tag, frozenset({hit.tag})),
+            weights,
+            decay=ANAPHORA_DECAY,
         )
         if root is None or target is None:
             continue
@@ -306,7 +598,9 @@ def doc_candidates(doc: Doc, *, lang: str) -> tuple[Candidate, ...]:
             continue
         if "Plur" in tok.morph.get("Number", []):
             continue
-        target = _nearest_before([*base, *resolved], tok.idx, subject_like)
+        target = _resolve_back(
+            [*base, *resolved], tok.idx, subject_like, weights, decay=PRONOUN_DECAY
+        )
         if target is not None:
             resolved.append(
                 replace(
@@ -377,9 +671,9 @@ def _syntax_score(doc: Doc, cand: Candidate, mroot: Token, subjects: Mapping[int
     return score
 
 
-def _counterparty(cands: Sequence[Candidate], chosen: Candidate, mention: Mention) -> str | None:
-    lo = mention.sentence_start
-    hi = lo + len(mention.sentence)
+def _counterparty(
+    cands: Sequence[Candidate], chosen: Candidate, lo: int, hi: int, mention: Mention
+) -> str | None:
     for c in sorted(cands, key=lambda c: abs(c.start - mention.start)):
         if (
             lo <= c.start
@@ -413,15 +707,23 @@ def attach_subject(
     type_bonus: Mapping[str, float],
     salience: Mapping[str, float],
     excluded: frozenset[int] = frozenset(),
+    text: str | None = None,
+    bounds: tuple[int, int] | None = None,
 ) -> Attachment | None:
-    """The subject of ``mention`` among ``cands`` (see the module docstring), or None."""
+    """The subject of ``mention`` among ``cands`` (see the module docstring), or None.
+
+    ``text`` is ``doc.text`` when the caller has it; ``bounds`` the figure's sentence
+    when it is narrower than the mention's (a title run into the next line).
+    """
     s_lo = mention.sentence_start
     s_hi = s_lo + len(mention.sentence)
+    if bounds is not None:
+        s_lo, s_hi = bounds
     mroot = _root(doc, mention.start, mention.end)
     if mroot is None:
         return None
     subjects = _governing_subjects(mroot)
-    text = doc.text
+    text = doc.text if text is None else text
     scored: list[tuple[float, Candidate]] = []
     for c in cands:
         outside = not (s_lo <= c.start and c.end <= s_hi)
@@ -440,8 +742,8 @@ def attach_subject(
         else:
             continue
         adj = {"counterparty": -1.5, "beneficiary": 0.6}.get(c.marker or "", 0.0)
-        if c.type == "country" and syn < 1.5:
-            continue
+        if c.type == "country" and syn < COUNTRY_MIN_SYNTAX:
+            continue  # a place is where, not who, unless it is the verb's subject
         score = c.prior + syn + pos + adj + type_bonus.get(c.type, 0.0)
         scored.append((score, c))
     scored.sort(key=lambda sc: -sc[0])
@@ -454,7 +756,7 @@ def attach_subject(
             best.type,
             round(min(confidence, 0.95), 3),
             best,
-            _counterparty(cands, best, mention),
+            _counterparty(cands, best, s_lo, s_hi, mention),
         )
     context: list[tuple[float, Candidate]] = []
     for c in cands:
@@ -477,7 +779,11 @@ def attach_subject(
     best_score, best = pool[0]
     confidence = 0.25 + 0.1 * min(max(best_score, 0.0), 2.0)
     return Attachment(
-        best.name, best.type, round(confidence, 3), best, _counterparty(cands, best, mention)
+        best.name,
+        best.type,
+        round(confidence, 3),
+        best,
+        _counterparty(cands, best, s_lo, s_hi, mention),
     )
 
 

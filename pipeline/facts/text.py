@@ -11,9 +11,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["PhraseHit", "compile_phrases", "find_phrases", "fold"]
+__all__ = ["PhraseHit", "compile_phrases", "find_phrases", "fold", "line_bounds"]
 
 _APOS = {"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"}
+_APOS_TABLE = str.maketrans(_APOS)
+_NEWLINE = re.compile(r"\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +35,35 @@ def _fold_char(c: str) -> str:
 
 def fold(text: str) -> str:
     """``text`` lower-cased with ASCII apostrophes; same length, same offsets."""
+    quick = text.translate(_APOS_TABLE).lower()
+    if len(quick) == len(text):
+        return quick
     return "".join(_fold_char(c) for c in text)
+
+
+def _wraps(text: str, newline: int) -> bool:
+    """Whether the line break at ``newline`` wraps a sentence ("des\ncentres")."""
+    before = text[max(0, newline - 8) : newline].rstrip(" \t")[-1:]
+    after = text[newline + 1 : newline + 9].lstrip(" \t")[:1]
+    return (before.isalpha() or before == ",") and after.isalpha() and after.islower()
+
+
+def line_bounds(text: str, start: int, end: int, pos: int) -> tuple[int, int]:
+    """The part of ``text[start:end]`` around ``pos`` between line breaks that end a sentence.
+
+    Titles, list items and paragraphs are lines of their own even where the sentence
+    splitter runs them into the next line.
+    """
+    lo, hi = start, end
+    for m in _NEWLINE.finditer(text, start, end):
+        if _wraps(text, m.start()):
+            continue
+        if m.start() < pos:
+            lo = m.end()
+        else:
+            hi = m.start()
+            break
+    return lo, hi
 
 
 def _phrase_regex(phrase: str, *, prefix: bool) -> str:
