@@ -21,10 +21,12 @@ LANGS = available_languages()
 
 # ISO 4217 list one, active codes (SIX, 2025): the subset a news text may use.
 _ISO_4217 = (
-    "AED AUD BRL CAD CHF CNY CZK DKK EUR GBP HKD HUF IDR ILS INR JPY KRW MXN NOK NZD "
-    "PLN QAR RUB SAR SEK SGD THB TRY TWD USD ZAR"
+    "AED AUD BGN BRL CAD CHF CNY CRC CZK DKK EGP EUR GBP GEL GHS HKD HUF IDR ILS INR JPY "
+    "KRW KWD LAK LBP LKR MNT MXN MYR NOK NZD PLN QAR RUB SAR SEK SGD THB TRY TWD UAH USD ZAR"
 )
-ISO_4217 = frozenset(_ISO_4217.split(" "))
+# ISO 4217 list three: withdrawn codes of the currencies the euro replaced (archives).
+_ISO_4217_HISTORIC = "ESP FIM NLG"
+ISO_4217 = frozenset(_ISO_4217.split(" ")) | frozenset(_ISO_4217_HISTORIC.split(" "))
 REQUIRED_CURRENCIES = frozenset(
     [
         "EUR",

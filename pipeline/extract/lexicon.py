@@ -34,6 +34,7 @@ __all__ = [
     "LEXICON_FILES",
     "Lexicon",
     "Scale",
+    "currency_of_symbol",
     "fold",
     "get_lexicon",
 ]
@@ -64,6 +65,7 @@ _HYPHEN_CLASS = r"\-‐‑–"
 _DROP = re.compile(rf"[\s\u00a0\u202f{_HYPHEN_CLASS}]+")
 _SPACES = re.compile(rf"{WS}+")
 _WORD = re.compile(r"[^\W\d_]+")
+_LOOSE_SYMBOL = re.compile(r"[^\W\d_]+\$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +149,8 @@ class Lexicon:
     scale_abbreviations: Mapping[str, Scale]
     currency_names: Mapping[str, str]
     currency_subunits: Mapping[str, str]
-    currency_symbols: Mapping[str, str]
+    currency_symbols: Mapping[str, str]  # exact symbols, then case-folded loose ones
+    currency_symbol_scales: Mapping[str, Decimal]  # "MUSD": millions of US dollars
     units: Mapping[str, tuple[str, str]]
     unit_symbols: Mapping[str, tuple[str, str]]
     count_nouns: Mapping[str, str]
@@ -179,6 +182,8 @@ class Lexicon:
     year_marker_before: Before
     duration_excluded_after: re.Pattern[str]
     number_token: re.Pattern[str]  # one token of a whole spelled number (parse_number)
+    cents_after: re.Pattern[str]  # "and 43 cents" after an amount: its hundredths
+    subunit_after: re.Pattern[str]
     trailing_connector: re.Pattern[str]
 
 
@@ -194,6 +199,15 @@ def fold(text: str) -> str:
 def symbol_key(text: str) -> str:
     """Lookup key of a symbol: exact, without spaces."""
     return _SPACES.sub("", text)
+
+
+def currency_of_symbol(lex: Lexicon, text: str) -> tuple[str, Decimal] | None:
+    """The ISO code of a currency symbol or code and its scale ("MUSD": USD, 1e6)."""
+    key = symbol_key(text)
+    iso = lex.currency_symbols.get(key) or lex.currency_symbols.get(key.casefold())
+    if iso is None:
+        return None
+    return iso, lex.currency_symbol_scales.get(key, Decimal(1))
 
 
 def _char_pattern(c: str) -> str:
@@ -397,8 +411,23 @@ def get_lexicon(lang: str) -> Lexicon:
     raw_names = {
         str(k): str(v) for k, v in _mapping(cu, "names", lang=lang, name="currencies").items()
     }
+    ambiguous = {fold(a) for a in _strings(cu, "ambiguous", lang=lang, name="currencies")}
+    # a qualifier in letters before "$" ("C$", "HK$", "Mex$") is also read in any case
+    # and spaced ("c $", "hk $"), unless the letters are a word ("a $5 fee")
+    loose_symbols = [
+        k
+        for k in raw_symbols
+        if _LOOSE_SYMBOL.fullmatch(k)
+        and fold(k[:-1]) not in articles
+        and fold(k[:-1]) not in ambiguous
+    ]
+    prefixes = _raw_numbers(cu, "code_scale_prefixes", lang=lang, name="currencies")
+    scaled_codes = {f"{p}{c}": (c, v) for p, v in prefixes.items() for c in codes}
     currency_symbols = {symbol_key(k): v for k, v in raw_symbols.items()}
     currency_symbols.update({c: c for c in codes})
+    currency_symbols.update({k: c for k, (c, _) in scaled_codes.items()})
+    currency_symbols.update({symbol_key(k).casefold(): raw_symbols[k] for k in loose_symbols})
+    currency_symbol_scales = {k: v for k, (_, v) in scaled_codes.items()}
     currency_names = {fold(k): v for k, v in raw_names.items()}
     raw_subunits = {
         str(k): str(v) for k, v in _mapping(cu, "subunits", lang=lang, name="currencies").items()
@@ -450,21 +479,41 @@ def get_lexicon(lang: str) -> Lexicon:
         r"(?:\d{1,3}(?:[ \u00a0\u202f.,'’]\d{3})+(?!\d)|\d+)(?:[.,]\d+)?(?![\d]))"
     )
 
+    # "a dollar", "un euro", "a penny": an article is one of a currency named after it
+    art_money = (
+        rf"(?:{_alt(list(_mapping(cu, 'names', lang=lang, name='currencies')))}"
+        rf"|{_alt(list(_mapping(cu, 'subunits', lang=lang, name='currencies')))})"
+        rf"(?![\w{_HYPHEN_CLASS}])"
+    )
+
     def core(with_follower: bool) -> re.Pattern[str]:
         look = rf"(?={WS}+{follow})" if with_follower else ""
         return re.compile(
             rf"{digits}"
+            rf"|(?<!\w)(?P<fsc>(?:(?P<fsdet>{fdet}){WS}+)?(?P<fsnum>{frac}))"
+            rf"(?:{WS}+(?:{art}))?(?={WS}+(?:{scale_alt})(?!\w))"
             rf"|(?<!\w)(?P<frac>(?P<fdet>{fdet}){WS}+(?P<fnum>{frac})){look}(?!\w)"
             rf"|(?<!\w)(?P<apx>(?:(?:{art}){WS}+)?(?:{apx}))(?!\w)"
             rf"|(?<!\w)(?P<col>(?:(?:{art}){WS}+)?(?:{col}))(?!\w)"
-            rf"|(?<!\w)(?P<art>{art})(?={WS}+(?:{scale_alt})(?!\w))"
+            rf"|(?<!\w)(?P<art>{art})(?={WS}+(?:(?:{scale_alt})(?!\w)|{art_money}))"
             rf"|(?<!\w)(?P<ws>{wseq})(?!\w)",
             flags,
         )
 
     connector_re = rf"(?P<conn>{WS}+{_word_or_elided(connector_terms)}{WS}*)"
 
-    symbols_alt = _alt(list(raw_symbols) + codes, symbols=True)
+    loose_alt = "|".join(
+        rf"{re.escape(k[:-1])}{WS}?{re.escape(k[-1])}"
+        for k in sorted(loose_symbols, key=lambda t: (-len(t), t))
+    )
+    strict_alt = _alt(list(raw_symbols) + codes + list(scaled_codes), symbols=True)
+    symbols_alt = rf"(?i:{loose_alt or '(?!)'})(?![\w'’])|{strict_alt}"
+    sub_abbr = _strings(cu, "subunit_abbreviations", lang=lang, name="currencies")
+    subunit_after = (
+        rf"(?:{WS}*(?-i:{_alt(sub_abbr, symbols=True)})|{WS}+(?:{_alt(list(raw_subunits))}))"
+        r"(?!\w)"
+    )
+    cents_after = rf"{WS}+(?:(?:{joiner}){WS}+)?"
     names_alt = _alt(list(raw_names))
     money_after = (
         rf"(?:{connector_re}|{WS}*|[{_HYPHEN_CLASS}])(?:(?-i:(?P<sym>{symbols_alt}))|(?P<name>{names_alt})"
@@ -559,6 +608,7 @@ def get_lexicon(lang: str) -> Lexicon:
         currency_names=currency_names,
         currency_subunits=currency_subunits,
         currency_symbols=currency_symbols,
+        currency_symbol_scales=currency_symbol_scales,
         units=unit_words,
         unit_symbols=unit_symbols,
         count_nouns=nouns,
@@ -598,5 +648,7 @@ def get_lexicon(lang: str) -> Lexicon:
             rf"(?:{WS}*|[{_HYPHEN_CLASS}])(?:{_alt(excl_after)})(?!\w)", flags
         ),
         number_token=re.compile(number_token, flags),
+        cents_after=re.compile(cents_after, flags),
+        subunit_after=re.compile(subunit_after, flags),
         trailing_connector=re.compile(rf"{WS}+(?:{_alt(connector_terms)})$", flags),
     )

@@ -162,6 +162,13 @@ def parse_core(m: re.Match[str], lex: Lexicon) -> CoreNumber | None:
     if m.group("dig") is not None:
         value = parse_digits(m.group("dig"), decimal=lex.decimal)
         return None if value is None else CoreNumber(value, m.end("dig"))
+    if m.group("fsc") is not None:  # "half a million", "three quarters billion"
+        det = m.group("fsdet")
+        det_value = lex.words.get(fold(det), Decimal(1)) if det else Decimal(1)
+        frac = lex.fractions.get(fold(m.group("fsnum")))
+        if frac is None:
+            return None
+        return CoreNumber(det_value * frac, m.end(), words=True)
     if m.group("frac") is not None:
         det = fold(m.group("fdet"))
         det_value = lex.words.get(det, Decimal(1))

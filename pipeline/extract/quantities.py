@@ -33,7 +33,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
 
-from pipeline.extract.lexicon import Lexicon, Scale, fold, get_lexicon, symbol_key
+from pipeline.extract.lexicon import (
+    Lexicon,
+    Scale,
+    currency_of_symbol,
+    fold,
+    get_lexicon,
+    symbol_key,
+)
 from pipeline.extract.numbers import (
     CoreNumber,
     apply_scales,
@@ -51,6 +58,7 @@ _SIGNS = frozenset("-−+")
 _APPOSITION_BEFORE = re.compile(r"[,(][ \u00a0]*$")
 _APPOSITION_AFTER = re.compile(r"[ \u00a0]*[,)]")
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_CLAUSE_END = re.compile(r"[ \u00a0]*(?:[.;!?)]|$)")
 _MODEL_BEFORE = re.compile(r"(?<!\w)(?:[A-Z]{2,}\w*|[A-Z]+\d+\w*)[ \u00a0]$")
 
 
@@ -73,6 +81,7 @@ class _Unit:
     end: int
     flags: tuple[str, ...] = ()
     brand_between: bool = False
+    factor: Decimal = Decimal(1)  # "MUSD", "USD million": the amount's scale
 
 
 def _number(text: str, m: re.Match[str], lex: Lexicon) -> _Number | None:
@@ -88,8 +97,26 @@ def _without_scales(n: _Number) -> _Number:
     return _Number(n.core, (), n.core.end, n.digits)
 
 
+def _symbol_unit(
+    text: str, end: int, found: tuple[str, Decimal], lex: Lexicon, *, scaled: bool
+) -> _Unit:
+    """A currency symbol or code, with a scale word after it ("75 USD million")."""
+    iso, factor = found
+    if not scaled and factor == 1:
+        scales, scale_end = read_scales(text, end, lex, abbreviations=False)
+        if scales:
+            return _Unit("money", iso, scale_end, factor=apply_scales(Decimal(1), scales)[0])
+    return _Unit("money", iso, end, factor=factor)
+
+
 def _unit(
-    text: str, pos: int, lex: Lexicon, *, connector: bool, money_only: bool = False
+    text: str,
+    pos: int,
+    lex: Lexicon,
+    *,
+    connector: bool,
+    money_only: bool = False,
+    scaled: bool = False,
 ) -> _Unit | None:
     """The currency, unit or counted noun right after ``pos``, if any."""
     nxt = text[pos : pos + 2].lstrip(" \u00a0\u202f")
@@ -103,11 +130,13 @@ def _unit(
             if iso is not None:
                 return _Unit("money", iso, m.end(), ("subunit",))
         elif sym is not None:
-            iso = lex.currency_symbols.get(symbol_key(sym))
+            found = currency_of_symbol(lex, sym)
+            if found is not None:
+                return _symbol_unit(text, m.end(), found, lex, scaled=scaled)
         else:
             iso = lex.currency_names.get(fold(name))
-        if iso is not None:
-            return _Unit("money", iso, m.end())
+            if iso is not None:
+                return _Unit("money", iso, m.end())
     if money_only:
         return None
     m = lex.unit_after.match(text, pos)
@@ -131,7 +160,7 @@ def _unit_for(
     text: str, n: _Number, lex: Lexicon, *, money_before: bool = False
 ) -> tuple[_Number, _Unit | None]:
     connector = bool(n.scales) or n.core.approx
-    u = _unit(text, n.end, lex, connector=connector, money_only=money_before)
+    u = _unit(text, n.end, lex, connector=connector, money_only=money_before, scaled=bool(n.scales))
     if money_before:
         return n, u
     if n.has_abbreviation and (u is None or u.kind not in {"money", "count"}):
@@ -202,7 +231,8 @@ def _read(text: str, m: re.Match[str], floor: int, lex: Lexicon) -> Quantity | N
         return None
     start = m.start()
     pc = lex.prefix_currency.search(text, max(floor, start - 8), start)
-    prefix_iso = lex.currency_symbols.get(symbol_key(pc.group("sym"))) if pc else None
+    prefix = currency_of_symbol(lex, pc.group("sym")) if pc else None
+    prefix_iso = prefix[0] if prefix is not None else None
     lead = pc.start() if pc is not None and prefix_iso is not None else start
     flags: list[str] = []
 
@@ -229,7 +259,9 @@ def _read(text: str, m: re.Match[str], floor: int, lex: Lexicon) -> Quantity | N
         return None
     if prefix_iso is not None and u1 is not None and u1.kind != "money":
         u1 = None
-    unit1 = _Unit("money", prefix_iso, n1.end) if prefix_iso is not None and u1 is None else u1
+    unit1 = u1
+    if prefix is not None and u1 is None:
+        unit1 = _Unit("money", prefix[0], n1.end, factor=prefix[1])
 
     # a range: "de 230 à 520 MW", "entre 3 et 4 trillions de dollars", "$3bn-$4bn"
     op = lex.opener_before.search(text, lead, floor, lookback=16)
@@ -252,8 +284,8 @@ def _read(text: str, m: re.Match[str], floor: int, lex: Lexicon) -> Quantity | N
         money_before = jm.group("sym") is not None or (unit1 is not None and unit1.kind == "money")
         cand, cu = _unit_for(text, cand, lex, money_before=money_before)
         if jm.group("sym") is not None and cu is None:
-            iso2 = lex.currency_symbols.get(symbol_key(jm.group("sym")))
-            cu = _Unit("money", iso2, cand.end) if iso2 is not None else None
+            found2 = currency_of_symbol(lex, jm.group("sym"))
+            cu = _Unit("money", found2[0], cand.end, factor=found2[1]) if found2 else None
         if cu is None and unit1 is not None and unit1.kind == "money" and u1 is None:
             cu = unit1
         if cu is None or cand.core.fraction:
@@ -284,6 +316,13 @@ def _read(text: str, m: re.Match[str], floor: int, lex: Lexicon) -> Quantity | N
     if "subunit" in unit.flags:  # "34 cents": hundredths of the currency
         value /= 100
         value_max = None if value_max is None else value_max / 100
+    value *= unit1.factor if unit1 is not None else unit.factor
+    value_max = None if value_max is None else value_max * unit.factor
+    if kind == "money" and n2 is None and not scales1 and value == int(value):
+        cents = _cents(text, end, lex)
+        if cents is not None and "subunit" not in unit.flags:
+            value += cents[0] / 100
+            end = cents[1]
 
     if kind == "count" and _is_excluded_count(text, start, n1, unit, lex):
         return None
@@ -307,6 +346,26 @@ def _read(text: str, m: re.Match[str], floor: int, lex: Lexicon) -> Quantity | N
         flags=tuple(flags),
         approx=approx,
     )
+
+
+def _cents(text: str, pos: int, lex: Lexicon) -> tuple[Decimal, int] | None:
+    """Hundredths written after an amount: "and 43 cents", "43c", or a bare "50" that
+    ends the clause ("15 dollars 50."), with where they end."""
+    m = lex.cents_after.match(text, pos)
+    if m is None:
+        return None
+    c = lex.core.match(text, m.end())
+    if c is None or (c.group("dig") is None and c.group("ws") is None):
+        return None
+    core = parse_core(c, lex)
+    if core is None or not 0 <= core.value < 100 or core.value != int(core.value):
+        return None
+    sub = lex.subunit_after.match(text, core.end)
+    if sub is not None:
+        return core.value, sub.end()
+    if _CLAUSE_END.match(text, core.end) is not None:
+        return core.value, core.end
+    return None
 
 
 def _quantity(
