@@ -55,7 +55,7 @@ LABEL_TYPES: Mapping[str, tuple[str, float]] = {
 }
 PERSON_LABELS = frozenset({"PER", "PERSON"})
 COMPATIBLE: Mapping[str, frozenset[str]] = {
-    "company": frozenset({"company"}),
+    "company": frozenset({"company", "other"}),
     "project": frozenset({"project", "site"}),
     "site": frozenset({"site", "project"}),
     "programme": frozenset({"programme", "project"}),
@@ -241,6 +241,15 @@ def _gap_ok(
     return not any(t.pos_ in blocked for t in words)
 
 
+def _attached(doc: Doc, name: tuple[int, int], cue: tuple[int, int]) -> bool:
+    """Whether the cue noun is in apposition to the name, not the subject of what follows."""
+    name_root = _root(doc, *name)
+    cue_root = _root(doc, *cue)
+    if name_root is None or cue_root is None:
+        return False
+    return cue_root.head.i == name_root.i or name_root.head.i == cue_root.i
+
+
 def _cue_type(
     view: DocView, start: int, end: int, lex: SubjectLexicon, pats: _Patterns
 ) -> str | None:
@@ -260,9 +269,10 @@ def _cue_type(
         found = pats.cue_after.match(folded[end : end + 60])
         if found is not None:
             gap_lo, gap_hi = found.span("gap")
+            cue_lo, cue_hi = found.span("cue")
             if _gap_ok(
                 view.doc, end + gap_lo, end + gap_hi, allowed=frozenset(), blocked=_GAP_AFTER_BLOCK
-            ):
+            ) and _attached(view.doc, (start, end), (end + cue_lo, end + cue_hi)):
                 return cue_types.get(re.sub(r"\s+", " ", found.group("cue")))
     return None
 
