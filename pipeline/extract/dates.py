@@ -7,12 +7,16 @@ expression, with ``date`` the ISO 8601 value at the expression's own precision:
 expression                    ``date``        family
 ============================  ==============  ======================================
 ``1er août 2025``             ``2025-08-01``  written day, month, year
-``octobre 2025``              ``2025-10``     month and year
+``octobre 2025``, ``oct-25``  ``2025-10``     month and year (two-digit year: ``'25``)
 ``16/10/2025``, ``2024-05``   ``2025-10-16``  all digits (day/month order is data)
 ``fin 2026``, ``mi-2025``     ``2026-12``     a part of a year (or of a month)
 ``T1 2025``, ``H2 2026``      ``2025-Q1``     quarters (``Q``) and halves (``H``)
+``semaine 42``, ``2025-W42``  ``2025-W42``    ISO week numbers
 ``en 2025``, ``d'ici 2030``   ``2030``        a bare year after a cue word
+``FY2025``, ``FY25``          ``2025``        fiscal years (flag ``fiscal``)
 ``jeudi``, ``l'an prochain``  ``2025-10-16``  relative to ``published``
+``mercredi 15``               ``2025-10-15``  a weekday and a day, month from ``published``
+``fin de la décennie``        ``2029-12``     a part of the decade of ``published``
 ============================  ==============  ======================================
 
 Words are data: month names in ``pipeline/lang/<xx>/months.yaml``, every other word
@@ -20,11 +24,21 @@ Words are data: month names in ``pipeline/lang/<xx>/months.yaml``, every other w
 date) in ``dates.yaml``. The code knows no language.
 
 Conservative by design: a bare number is never a date; a bare year needs a cue word
-("en 2025", "by 2030", "l'année 2026") or a date right before it ("en 2024 et 2025");
-a month name that is also a common word ("mai", "Mars", "May", "March") needs a day
-or a year next to it; years are 1900-2100. Flags: ``target`` ("d'ici", "by"),
-``since``, ``until``; ``relative`` and ``year_inferred`` for values read against
-``published``, and ``unresolved`` when it is ``None`` (then ``date`` is ``None``).
+("en 2025", "by 2030", "l'année 2026"), a date right before it ("en 2024 et 2025"), or
+a weak cue and punctuation after it ("le film de 1994,"); a month name that is also a
+common word ("mai", "Mars", "May", "March") needs a day or a year next to it; years are
+1900-2100. Flags: ``target`` ("d'ici", "by"), ``since``, ``until``; ``relative`` and
+``year_inferred`` for values read against ``published``, and ``unresolved`` when it is
+``None`` (then ``date`` is ``None``).
+
+Without ``published``, an absolute date of month or day precision opening the text (a
+dateline: "date 2024-05 (AOF) -", "PARIS, 16 octobre 2025 -") stands in for it; values
+read against it carry the flag ``dateline``, and those it is too coarse for (a day
+against a month) stay unresolved.
+
+Speed: one scan for anchors (years, month names, weekdays, relative words... taken from
+the data) on the lower-cased text, then the patterns run only in small windows around
+them, never over the whole text once per pattern.
 """
 
 from __future__ import annotations
@@ -58,6 +72,19 @@ _CUE_WINDOW = 40
 _DIGIT = re.compile(r"\d")
 _DASHES = frozenset({"-", "–"})
 _FLAG_ORDER = ("target", "since", "until")
+# Digits that may belong to a date: a year-like number or a digit/digit date ("16/10/25").
+# A leading character class lets the regex engine skip the other positions in C (an
+# alternation or a look-behind first would not); any four-digit number is kept.
+_DIGIT_ANCHOR = re.compile(r"[0-9](?:[0-9][0-9][0-9]|/[0-9])")
+# Characters kept on each side of an anchor: longer than any date phrase around it.
+_MARGIN = 32
+_SPACE = re.compile(r"\s")
+# Punctuation (or a line end) right after a year read after a weak cue.
+_PUNCT_AFTER = re.compile(r"[ \t]*(?:[,;:!?)\]»”\"]|\.(?!\d)|$)", re.MULTILINE)
+# A dateline stands for ``published`` when it starts this close to the text start.
+_DATELINE_WINDOW = 100
+_DATELINE_DATE = re.compile(r"\d{4}-\d\d(?:-\d\d)?")
+_RESOLVED_FLAGS = frozenset({"relative", "year_inferred"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,12 +101,14 @@ class _Lexicon:
 
     months: Mapping[str, int]
     needs_context: frozenset[str]
+    ambiguous: frozenset[str]
     weekdays: Mapping[str, int]
     modifiers: Mapping[str, str]
     relative_days: Mapping[str, int]
     relative_periods: Mapping[str, tuple[str, int]]
     year_context: frozenset[str]
     year_parts: Mapping[str, int]
+    decade_years: Mapping[str, int]
     period_words: Mapping[str, tuple[str, int]]
     period_abbreviations: Mapping[str, tuple[str, int]]
     ordinals: Mapping[str, int]
@@ -87,10 +116,13 @@ class _Lexicon:
     counted_units: Mapping[str, str]
     counted_numbers: Mapping[str, int]
     numeric_order: tuple[str, ...]
+    spaced_short_year: bool
     patterns: Mapping[str, re.Pattern[str]]
-    trigger: re.Pattern[str]
+    anchors: re.Pattern[str]
+    anchors_folded: re.Pattern[str]
     cue: re.Pattern[str]
     year_noun_before: re.Pattern[str]
+    weak_cue_before: re.Pattern[str]
     amount_after: re.Pattern[str]
     continuation: re.Pattern[str]
 
@@ -127,6 +159,32 @@ def _alt(phrases: Iterable[str], *, capitalized: bool = False) -> str:
     first = {c for p in unique for c in (_APOSTROPHES if p[0] in _APOSTROPHES else p[0])}
     body = "|".join(_phrase_re(p, capitalized=capitalized) for p in unique)
     return f"(?:(?=[{re.escape(''.join(sorted(first)))}])(?:{body}))"
+
+
+def _trie(words: Iterable[str]) -> str:
+    """A regex matching exactly ``words``, as a trie: each branch starts with a literal,
+    which the regex engine checks before entering it (a flat alternation tries them all)."""
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [re.escape(c) + emit(child) for c, child in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(root) or _NEVER
+
+
+def _anchor_word(phrase: str) -> str:
+    """The longest word of a data phrase, lower case: finding it finds the phrase."""
+    words = re.findall(r"\w+", phrase.lower())
+    return max(words, key=len) if words else ""
 
 
 def _month_forms(data: Mapping[str, Any], path: str) -> tuple[dict[str, int], set[str], str]:
@@ -198,6 +256,18 @@ def _build(lang: str) -> _Lexicon:
             for part in data["year_parts"].values()
             for p in part["phrases"]
         }
+        decade_years = {
+            _norm(str(p)): int(part["decade_year"])
+            for part in data["year_parts"].values()
+            for p in part["phrases"]
+        }
+        decade_context = [str(p) for p in data["decade_context"]]
+        week_words = [str(w) for w in data["week_words"]]
+        fiscal = [str(w) for w in data["fiscal_abbreviations"]]
+        weak_cues = [str(w) for w in data["weak_year_cues"]]
+        weekday_day_connectors = [str(w) for w in data["weekday_day_connectors"]]
+        day_not_before = [str(w) for w in data["day_not_before"]]
+        ambiguous = frozenset(_norm(str(w)) for w in months_data.get("ambiguous", []))
         period_words: dict[str, tuple[str, int]] = {}
         period_abbreviations: dict[str, tuple[str, int]] = {}
         for period in data["periods"].values():
@@ -243,6 +313,9 @@ def _build(lang: str) -> _Lexicon:
     abbreviations = "|".join(map(re.escape, period_abbreviations)) or _NEVER
     ynoun = _alt(year_nouns)
     year_tail = rf"(?:(?:{ynoun}){_JOIN}?)?(?P<y>{_YEAR}){_END}" rf"|(?P<yr>{year_ref})(?!\w)"
+    pconn = _alt(period_connectors)
+    # What may not follow a day number read without its month: a time, an amount.
+    day_end = rf"(?![\w%€$£]|[.,:/h-]\d|\s*\d|\s*(?:{_alt(day_not_before)})(?!\w))"
     patterns: dict[str, str] = {
         "numeric": _numeric_re(order),
         "iso": rf"{_LEFT_DIGIT}(?P<y>{_YEAR})(?P<sep>[-/])(?P<m>0[1-9]|1[0-2])"
@@ -256,7 +329,16 @@ def _build(lang: str) -> _Lexicon:
         rf"(?P<n>[1-4])(?:\s*[-/']\s*|\s+(?:(?:{_alt(period_connectors)}){_JOIN})?)"
         rf"(?:(?:{ynoun}){_JOIN}?)?(?P<y>{_YEAR}){_END}",
         "part": rf"(?<!\w)(?P<part>{_alt(year_parts)}){_JOIN}"
-        rf"(?:(?P<m>{month_re})(?!\w)(?:\s+(?P<my>{_YEAR}){_END})?|{year_tail})",
+        rf"(?:(?P<m>{month_re})(?!\w)(?:\s+(?P<my>{_YEAR}){_END})?|{year_tail}"
+        rf"|(?P<dec>{_alt(decade_context)})(?!\w))",
+        "month_year_short": rf"(?<![\w.])(?P<m>{month_re})(?!\w)"
+        rf"(?:(?P<ap>\s*(?:[-/]\s*)?{_APOS_CLASS})|[-/]|(?P<sp>\s+))(?P<yy>\d\d){_END}",
+        "weekday_day": rf"(?<!\w)(?P<wd>{wd}),?\s+(?:(?:{_alt(weekday_day_connectors)})\s+)?"
+        rf"(?P<d>{_DAY}){suffix}?(?!\d){day_end}",
+        "iso_week": rf"{_LEFT_DIGIT}(?P<y>{_YEAR})-?(?-i:W)(?P<w>0[1-9]|[1-4]\d|5[0-3]){_END}",
+        "week": rf"(?<!\w)(?P<wk>{_alt(week_words)})\s+(?P<w>0?[1-9]|[1-4]\d|5[0-3])"
+        rf"(?![\w%€$£]|[.,:/-]\d|\s*\d)(?:\s+(?:{pconn}{_JOIN})?(?:{year_tail}))?",
+        "fiscal": rf"(?<!\w)(?-i:{_alt(fiscal)})\s?{_APOS_CLASS}?(?P<y>{_YEAR}|\d\d){_END}",
         "weekday": rf"(?<!\w)(?:(?P<mb>{mod_before})\s+)?(?P<wd>{wd})(?!\w)"
         rf"(?:\s+(?P<ma>{mod_after})(?!\w))?",
         "month_alone": rf"(?<!\w)(?:(?P<mb>{mod_before})\s+)?"
@@ -276,7 +358,7 @@ def _build(lang: str) -> _Lexicon:
         patterns["day_month"] = (
             rf"{_LEFT}(?:(?P<wd>{wd}),?\s+)?(?:{extra_day}\s*(?:{dconn})\s*)?"
             rf"{day}(?:\s+(?:{_alt(day_month_connectors)}\s+)?|[-/])(?P<m>{month_re})(?!\w)"
-            rf"(?:(?:\s*,)?\s+(?P<y>{_YEAR}){_END}|[-/](?P<yh>{_YEAR}){_END}"
+            rf"(?:(?:\s*,)?\s+(?P<y>{_YEAR}){_END}|[-/](?P<yh>{_YEAR}|\d\d){_END}"
             rf"|\s+(?P<ma>{mod_after})(?!\w))?"
         )
     if "month_day" in text_orders:
@@ -285,22 +367,35 @@ def _build(lang: str) -> _Lexicon:
             rf"(?:\s*(?:{dconn})\s*{extra_day}(?!\w))?(?:(?:\s*,)?\s+(?P<y>{_YEAR}){_END})?"
         )
     flags = re.IGNORECASE
-    # Every digit-free date expression holds one of these words: text without a digit
-    # and without them is skipped at the cost of one scan.
-    trigger_words = [
-        str(w) for w in [*period_words, *year_context, *counted_units, *relative_phrases]
-    ]
-    trigger = rf"(?<!\w)(?:{month_re}|{wd}|{_alt(trigger_words)})(?!\w)"
+    # Every date expression holds a digit anchor or one of these words: the patterns
+    # run only around them. Phrases are found by their longest word.
+    anchor_words = {
+        _anchor_word(w)
+        for w in [
+            *months,
+            *weekdays,
+            *period_words,
+            *year_context,
+            *counted_units,
+            *relative_phrases,
+            *decade_context,
+            *week_words,
+        ]
+    } - {""}
+    glued = {w.lower() for w in fiscal}
+    anchors = rf"(?<!\w)(?:{_trie(anchor_words)}(?!\w)|{_trie(glued)}(?=\s?{_APOS_CLASS}?\d))"
     cue_groups = "|".join(f"(?P<{flag}>{_alt(phrases)})" for flag, phrases in cues.items())
     return _Lexicon(
         months=months,
         needs_context=frozenset(needs_context),
+        ambiguous=ambiguous,
         weekdays=weekdays,
         modifiers=modifiers,
         relative_days=relative_days,
         relative_periods=relative_periods,
         year_context=year_context,
         year_parts=year_parts,
+        decade_years=decade_years,
         period_words=period_words,
         period_abbreviations=period_abbreviations,
         ordinals=ordinals,
@@ -308,10 +403,13 @@ def _build(lang: str) -> _Lexicon:
         counted_units=counted_units,
         counted_numbers=counted_numbers,
         numeric_order=order,
+        spaced_short_year="month_day" not in text_orders,
         patterns={name: re.compile(p, flags) for name, p in patterns.items()},
-        trigger=re.compile(trigger, flags),
+        anchors=re.compile(anchors),
+        anchors_folded=re.compile(anchors, flags),
         cue=re.compile(rf"(?<!\w)(?:{cue_groups}){_JOIN}\Z", flags),
         year_noun_before=re.compile(rf"(?<!\w){ynoun}{_JOIN}?\Z", flags),
+        weak_cue_before=re.compile(rf"(?<!\w){_alt(weak_cues)}{_JOIN}\Z", flags),
         amount_after=re.compile(rf"\s*{_alt(not_before)}(?!\w)", flags),
         continuation=re.compile(rf"\s*(?:{_alt(connectors)})\s*", flags),
     )
@@ -394,6 +492,38 @@ def _weekday(weekday: int, published: dt.date, mode: str | None) -> str:
     return (published - dt.timedelta(days=back)).isoformat()
 
 
+def _full_year(digits: str) -> int:
+    """A year written with four digits, or with two ("25" -> 2025, "98" -> 1998)."""
+    year = int(digits)
+    if len(digits) != 2:
+        return year
+    return year + (2000 if year < 70 else 1900)
+
+
+def _week_iso(year: int, week: int) -> str | None:
+    try:
+        dt.date.fromisocalendar(year, week, 1)
+    except ValueError:
+        return None
+    return f"{year:04d}-W{week:02d}"
+
+
+def _weekday_day(weekday: int, day: int, published: dt.date) -> str | None:
+    """``mercredi 15``: the day ``day`` nearest to ``published`` (ties: the past one)
+    that falls on ``weekday``, within three months; else the nearest day ``day``."""
+    now = _month_index(published.year, published.month)
+    options: list[dt.date] = []
+    for index in range(now - 3, now + 4):
+        iso = _day_iso(index // 12, index % 12 + 1, day)
+        if iso is not None:
+            options.append(dt.date.fromisoformat(iso))
+    if not options:
+        return None
+    fitting = [d for d in options if d.isoweekday() == weekday] or options
+    best = min(fitting, key=lambda d: (abs((d - published).days), d > published))
+    return best.isoformat()
+
+
 def _relative_period(unit: str, offset: int, published: dt.date) -> str | None:
     if unit == "year":
         return f"{published.year + offset:04d}"
@@ -435,7 +565,7 @@ def _written_day(
     month = lex.months[_norm(match["m"])]
     year = match["y"] or match.groupdict().get("yh")
     if year:
-        iso = _day_iso(int(year), month, day)
+        iso = _day_iso(_full_year(year), month, day)
         return None if iso is None else (iso, ())
     if _day_iso(2024, month, day) is None:
         return None
@@ -518,13 +648,11 @@ def _numeric(
 ) -> list[_Candidate]:
     del text, lex, published
     year = match["year"]
-    if len(year) == 2:
-        if match["sep"] != "/":
-            return []
-        year = ("20" if int(year) < 70 else "19") + year
-    if not 1900 <= int(year) <= 2100:
+    if len(year) == 2 and match["sep"] != "/":
         return []
-    iso = _day_iso(int(year), int(match["month"]), int(match["day"]))
+    if not 1900 <= _full_year(year) <= 2100:
+        return []
+    iso = _day_iso(_full_year(year), int(match["month"]), int(match["day"]))
     return [] if iso is None else [_Candidate(match.start(), match.end(), iso)]
 
 
@@ -553,6 +681,64 @@ def _month_year(
     del text, published
     month = lex.months[_norm(match["m"])]
     return [_Candidate(match.start(), match.end(), f"{match['y']}-{month:02d}")]
+
+
+def _month_year_short(
+    text: str, match: re.Match[str], lex: _Lexicon, published: dt.date | None
+) -> list[_Candidate]:
+    """ "oct-25", "Oct '25" (and "janv. 25" where no month-day order exists)."""
+    del published
+    key = _norm(match["m"])
+    if match["sp"] and not (
+        lex.spaced_short_year and key not in lex.ambiguous and _PUNCT_AFTER.match(text, match.end())
+    ):
+        return []
+    date = f"{_full_year(match['yy']):04d}-{lex.months[key]:02d}"
+    return [_Candidate(match.start(), match.end(), date)]
+
+
+def _weekday_day_match(
+    text: str, match: re.Match[str], lex: _Lexicon, published: dt.date | None
+) -> list[_Candidate]:
+    del text
+    if published is None:
+        return [_Candidate(match.start(), match.end(), None, ("relative", "unresolved"))]
+    date = _weekday_day(lex.weekdays[_norm(match["wd"])], int(match["d"]), published)
+    return [] if date is None else [_Candidate(match.start(), match.end(), date, ("relative",))]
+
+
+def _iso_week(
+    text: str, match: re.Match[str], lex: _Lexicon, published: dt.date | None
+) -> list[_Candidate]:
+    del text, lex, published
+    date = _week_iso(int(match["y"]), int(match["w"]))
+    return [] if date is None else [_Candidate(match.start(), match.end(), date)]
+
+
+def _week(
+    text: str, match: re.Match[str], lex: _Lexicon, published: dt.date | None
+) -> list[_Candidate]:
+    """ "semaine 42", "week 12 of 2025": an ISO week, of ``published``'s year by default."""
+    if lex.amount_after.match(text, match.end("w")):
+        return []
+    if match["y"] or match["yr"]:
+        year, flags = _year_of(match, lex, published)
+    elif published is None:
+        year, flags = None, ("year_inferred", "unresolved")
+    else:
+        year, flags = published.year, ("year_inferred",)
+    if year is None:
+        return [_Candidate(match.start(), match.end(), None, flags)]
+    date = _week_iso(year, int(match["w"]))
+    return [] if date is None else [_Candidate(match.start(), match.end(), date, flags)]
+
+
+def _fiscal(
+    text: str, match: re.Match[str], lex: _Lexicon, published: dt.date | None
+) -> list[_Candidate]:
+    del text, lex, published
+    year = _full_year(match["y"])
+    return [_Candidate(match.start(), match.end(), f"{year:04d}", ("fiscal",))]
 
 
 def _period(
@@ -605,8 +791,14 @@ def _part(
         else:
             date, flags = _nearest_month(month, published, None), ("year_inferred",)
         return [_Candidate(match.start(), match.end(), date, flags)]
-    year, flags = _year_of(match, lex, published)
     month = lex.year_parts[_norm(match["part"])]
+    if match["dec"]:
+        if published is None:
+            return [_Candidate(match.start(), match.end(), None, ("relative", "unresolved"))]
+        decade_year = published.year // 10 * 10 + lex.decade_years[_norm(match["part"])]
+        date = f"{decade_year:04d}-{month:02d}"
+        return [_Candidate(match.start(), match.end(), date, ("relative",))]
+    year, flags = _year_of(match, lex, published)
     date = None if year is None else f"{year:04d}-{month:02d}"
     return [_Candidate(match.start(), match.end(), date, flags)]
 
@@ -688,6 +880,11 @@ _HANDLERS: dict[str, _Handler] = {
     "period_word": _period_word,
     "period_abbreviation": _period_abbreviation,
     "part": _part,
+    "month_year_short": _month_year_short,
+    "weekday_day": _weekday_day_match,
+    "iso_week": _iso_week,
+    "week": _week,
+    "fiscal": _fiscal,
     "weekday": _weekday_match,
     "month_alone": _month_alone,
     "relative": _relative,
@@ -705,6 +902,11 @@ _NEEDS_DIGIT = frozenset(
         "month_day",
         "period_abbreviation",
         "year_range",
+        "month_year_short",
+        "weekday_day",
+        "iso_week",
+        "week",
+        "fiscal",
     }
 )
 
@@ -758,37 +960,114 @@ def _continue_lists(
     return out
 
 
+def _windows(text: str, lex: _Lexicon) -> list[tuple[int, int]]:
+    """Stretches of ``text`` around its anchors, merged, each ending at a space or at
+    the end of the text (so that no look-ahead is cut short by the stretch's end)."""
+    lowered = text.lower()
+    words = (
+        lex.anchors.finditer(lowered)
+        if len(lowered) == len(text)
+        else lex.anchors_folded.finditer(text)
+    )
+    spans = sorted([m.span() for m in _DIGIT_ANCHOR.finditer(text)] + [m.span() for m in words])
+    windows: list[tuple[int, int]] = []
+    for start, end in spans:
+        if windows and start - _MARGIN <= windows[-1][1]:
+            if end + _MARGIN > windows[-1][1]:
+                windows[-1] = (windows[-1][0], _to_space(text, end + _MARGIN))
+            continue
+        windows.append((max(0, start - _MARGIN), _to_space(text, end + _MARGIN)))
+    return windows
+
+
+def _to_space(text: str, position: int) -> int:
+    if position >= len(text):
+        return len(text)
+    found = _SPACE.search(text, position)
+    return len(text) if found is None else found.start()
+
+
+def _candidates(
+    text: str, windows: list[tuple[int, int]], lex: _Lexicon, published: dt.date | None
+) -> list[_Candidate]:
+    """Every date of ``text`` found in ``windows``, cue flags set, overlaps resolved."""
+    candidates: list[_Candidate] = []
+    pending: list[_Candidate] = []
+    for start, end in windows:
+        has_digit = _DIGIT.search(text, start, end) is not None
+        for name, handler in _HANDLERS.items():
+            pattern = lex.patterns.get(name)
+            if pattern is None or (name in _NEEDS_DIGIT and not has_digit):
+                continue
+            for match in pattern.finditer(text, start, end):
+                candidates.extend(handler(text, match, lex, published))
+        if has_digit:
+            for match in lex.patterns["year"].finditer(text, start, end):
+                for year in _year(text, match, lex, published):
+                    (candidates if _year_is_cued(text, year, lex) else pending).append(year)
+    kept = [_with_cue_flags(text, c, lex) for c in _select(candidates)]
+    return _continue_lists(text, kept, pending, lex)
+
+
+def _year_is_cued(text: str, year: _Candidate, lex: _Lexicon) -> bool:
+    """A cue or a year noun before a bare year, or a weak cue and punctuation after it."""
+    left = max(0, year.start - _CUE_WINDOW)
+    if _cue(text, year.start, lex) is not None:
+        return True
+    if lex.year_noun_before.search(text, left, year.start):
+        return True
+    return bool(
+        lex.weak_cue_before.search(text, left, year.start) and _PUNCT_AFTER.match(text, year.end)
+    )
+
+
+def _dateline(candidates: list[_Candidate]) -> tuple[dt.date, bool] | None:
+    """The absolute date of month or day precision opening the text, if any, and
+    whether it gives the day."""
+    for candidate in candidates:
+        if candidate.start >= _DATELINE_WINDOW:
+            return None
+        date = candidate.date
+        if date is None or candidate.flags or not _DATELINE_DATE.fullmatch(date):
+            continue
+        day_precision = len(date) == 10
+        return dt.date.fromisoformat(date if day_precision else date + "-01"), day_precision
+    return None
+
+
+def _against_dateline(candidates: list[_Candidate], *, day_precision: bool) -> list[_Candidate]:
+    """Values read against a dateline: flagged, or unresolved where it is too coarse."""
+    out: list[_Candidate] = []
+    for c in candidates:
+        if c.date is None or not _RESOLVED_FLAGS.intersection(c.flags):
+            out.append(c)
+        elif not day_precision and (len(c.date) == 10 or "W" in c.date):
+            out.append(_Candidate(c.start, c.end, None, (*c.flags, "unresolved")))
+        else:
+            out.append(_Candidate(c.start, c.end, c.date, (*c.flags, "dateline")))
+    return out
+
+
 def find_dates(text: str, lang: str, *, published: dt.date | None = None) -> list[Quantity]:
     """Every date expression in ``text``, sorted by start and non-overlapping.
 
     ``lang`` picks the data in ``pipeline/lang/<lang>/``; ``published`` resolves
-    relative expressions ("jeudi", "l'an prochain"); without it they are returned
-    with ``date=None`` and the flag ``unresolved``.
+    relative expressions ("jeudi", "l'an prochain"); without it a dateline opening the
+    text does (flag ``dateline``), and without one they are returned with
+    ``date=None`` and the flag ``unresolved``.
     """
     lex = _lexicon(lang)
-    has_digit = _DIGIT.search(text) is not None
-    if not has_digit and lex.trigger.search(text) is None:
+    windows = _windows(text, lex)
+    if not windows:
         return []
-    candidates: list[_Candidate] = []
-    pending: list[_Candidate] = []
-    for name, handler in _HANDLERS.items():
-        pattern = lex.patterns.get(name)
-        if pattern is None or (name in _NEEDS_DIGIT and not has_digit):
-            continue
-        for match in pattern.finditer(text):
-            candidates.extend(handler(text, match, lex, published))
-    if has_digit:
-        for match in lex.patterns["year"].finditer(text):
-            for year in _year(text, match, lex, published):
-                cued = _cue(text, year.start, lex) is not None
-                if cued or lex.year_noun_before.search(
-                    text, max(0, year.start - _CUE_WINDOW), year.start
-                ):
-                    candidates.append(year)
-                else:
-                    pending.append(year)
-    kept = [_with_cue_flags(text, c, lex) for c in _select(candidates)]
-    kept = _continue_lists(text, kept, pending, lex)
+    kept = _candidates(text, windows, lex, published)
+    if published is None and any("unresolved" in c.flags for c in kept):
+        dateline = _dateline(kept)
+        if dateline is not None:
+            reference, day_precision = dateline
+            kept = _against_dateline(
+                _candidates(text, windows, lex, reference), day_precision=day_precision
+            )
     return [
         Quantity(
             start=c.start,
