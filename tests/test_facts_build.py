@@ -362,3 +362,95 @@ def test_anaphora_and_pronouns_en(text: str, figure: str, subject: str) -> None:
     unit = USD if kind == "money" else "job"
     claim = claim_of(claims_for(text, [(figure, kind, 1.0, unit)], "en"), figure)
     assert claim.subject == subject
+
+
+# Families of phrasing the subject and predicate rules must handle (invented sentences).
+CASES_FAMILIES: list[tuple[str, str, list[Figure], str, str, str]] = [
+    (  # an apposition types a name the recogniser labels as a place
+        "fr",
+        "Brisolo, jeune pousse spécialisée dans le stockage, a levé 80 millions d'euros.",
+        [("80 millions d'euros", "money", 8e7, "EUR")],
+        "80 millions d'euros",
+        "Brisolo",
+        "funding",
+    ),
+    (  # a cue word with an adjective between it and the name, elided determiner
+        "fr",
+        "L'opérateur marseillais Azur Datacentres investira 200 millions d'euros dans le port.",
+        [("200 millions d'euros", "money", 2e8, "EUR")],
+        "200 millions d'euros",
+        "Azur Datacentres",
+        "investment",
+    ),
+    (  # a capitalised last word belongs to the name ("... Campus")
+        "en",
+        "The Tordal Data Campus will draw 150 MW from the grid.",
+        [("150 MW", "power", 150, "MW")],
+        "150 MW",
+        "Tordal Data Campus",
+        "power_capacity",
+    ),
+    (  # a company the recogniser misses, named twice, subject of a verb
+        "en",
+        "Quillmoor raised $90 million on Monday. Quillmoor employs 120 people in Leeds.",
+        [("$90 million", "money", 9e7, "USD"), ("120 people", "count", 120, "person")],
+        "120 people",
+        "Quillmoor",
+        "jobs",
+    ),
+    (  # a title run into the first paragraph: the paragraph's own subject wins
+        "fr",
+        "Le projet Solvik avance\nLe groupe Aker investira 300 millions d'euros en Suède.",
+        [("300 millions d'euros", "money", 3e8, "EUR")],
+        "300 millions d'euros",
+        "Aker",
+        "investment",
+    ),
+    (  # a public envelope is funding
+        "fr",
+        "Le plan Horizon Calcul disposera d'une enveloppe publique de 2 milliards d'euros.",
+        [("2 milliards d'euros", "money", 2e9, "EUR")],
+        "2 milliards d'euros",
+        "Horizon Calcul",
+        "funding",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "figures", "figure", "subject", "predicate"), CASES_FAMILIES
+)
+def test_phrasing_families(
+    lang: str, text: str, figures: list[Figure], figure: str, subject: str, predicate: str
+) -> None:
+    claim = claim_of(claims_for(text, figures, lang), figure)
+    assert (claim.subject, claim.predicate) == (subject, predicate)
+
+
+@pytest.mark.parametrize(
+    ("text", "figures"),
+    [
+        (
+            "Le titre d'Orbis a gagné 3 % après l'annonce.",
+            [("3 %", "percent", 3.0, "%")],
+        ),
+    ],
+)
+def test_percent_alone_is_no_claim(text: str, figures: list[Figure]) -> None:
+    assert claims_for(text, figures) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "figures", "expected"),
+    [
+        (  # the title restates the body's figure without a cue: one classified claim
+            "Nscale : 500 millions de dollars\nNscale a levé 500 millions de dollars.",
+            [("500 millions de dollars", "money", 5e8, USD)],
+            ["funding"],
+        ),
+    ],
+)
+def test_unclassified_restatement_is_dropped(
+    text: str, figures: list[Figure], expected: list[str]
+) -> None:
+    assert [c.predicate for c in claims_for(text, figures)] == expected

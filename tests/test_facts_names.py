@@ -100,3 +100,15 @@ def test_subject_lexicon_loads(lang: str) -> None:
     assert lex.anaphora
     assert lex.counterparty_markers
     assert all(0 <= i <= 2 for _, i in lex.ordinals)
+
+
+@pytest.mark.parametrize(
+    ("raw", "lang", "expected"),
+    [
+        ("Nordlys AI Campus", "en", "Nordlys AI Campus"),  # capitalised: part of the name
+        ("the Tordal campus", "en", "Tordal"),  # lower-case cue word: stripped
+        ("## Orbis Cloud", "fr", "Orbis Cloud"),  # Markdown heading marks
+    ],
+)
+def test_canonical_name_keeps_capitalised_final_words(raw: str, lang: str, expected: str) -> None:
+    assert canonical_name(raw, lang) == expected

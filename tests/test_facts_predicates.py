@@ -13,7 +13,7 @@ from pipeline.facts.predicates import (
     score_predicates,
 )
 from pipeline.facts.qualifiers import find_stage, find_time
-from pipeline.facts.text import fold
+from pipeline.facts.text import fold, line_bounds
 from pipeline.types import Kind, Mention, Normalized, Quantity
 
 
@@ -296,3 +296,22 @@ def test_time_is_nearest_date_of_sentence(
     m = _mention(text, figure, "money", "EUR")
     others = [_mention(text, d, "date", None, date=iso) for d, iso in dates]
     assert find_time(m, [m, *others]) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "pos", "expected"),
+    [
+        ("Titre du jour\nCorps du texte.", 20, (14, 29)),  # a title line ends a sentence
+        ("Le groupe a des\ncentres en France.", 20, (0, 34)),  # a wrapped line does not
+        ("Un. Deux\n\nTrois quatre.", 2, (0, 8)),  # a paragraph break ends it
+    ],
+)
+def test_line_bounds(text: str, pos: int, expected: tuple[int, int]) -> None:
+    assert line_bounds(text, 0, len(text), pos) == expected
+
+
+@pytest.mark.parametrize("text", ["L’État İstanbul ÉTÉ", "plain ascii", "ǅemal’s"])
+def test_fold_keeps_offsets(text: str) -> None:
+    folded = fold(text)
+    assert len(folded) == len(text)
+    assert "’" not in folded
