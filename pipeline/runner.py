@@ -13,6 +13,7 @@ its traceback goes to ``newsfacts.log`` in the output folder.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import multiprocessing as mp
 import time
@@ -20,10 +21,10 @@ import traceback
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Doc
 
@@ -36,11 +37,15 @@ from pipeline.lang import available_languages
 from pipeline.normalize import fx_table, normalize, parse_day
 from pipeline.types import Article, Claim, Mention, Quantity, Quarantine
 
+if TYPE_CHECKING:
+    from pipeline.reconcile import Reconciled
+
 __all__ = ["ArticleOutcome", "RunOptions", "RunSummary", "analyse_batch", "run"]
 
 log = logging.getLogger("newsfacts")
 
 BATCH_SIZE = 16
+STORE_SUFFIXES = (".duckdb", ".db")
 LOG_NAME = "newsfacts.log"
 OUTPUT_FILES = (
     "articles.jsonl",
@@ -63,6 +68,7 @@ class RunOptions:
     model: Path | None = None
     resume: bool = False
     argv: tuple[str, ...] = ()
+    store: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +79,7 @@ class ArticleOutcome:
     mentions: tuple[dict[str, Any], ...] = ()
     claims: tuple[Claim, ...] = ()
     fingerprint: tuple[int, ...] = ()
+    text_sha1: str | None = None
     error: str | None = None
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -94,6 +101,7 @@ class RunSummary:
     languages: Counter[str] = field(default_factory=Counter)
     skipped_files: list[dict[str, str]] = field(default_factory=list)
     errors: int = 0
+    store: dict[str, Any] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- worker side
@@ -226,6 +234,9 @@ def analyse_batch(
                 mentions=tuple(mention_row(m) for m in mentions),
                 claims=tuple(claims),
                 fingerprint=tuple(fingerprint),
+                text_sha1=hashlib.sha1(
+                    article.text.encode("utf-8"), usedforsecurity=False
+                ).hexdigest(),
                 seconds={"nlp": nlp_seconds, "mentions": t1 - t0, "facts": t2 - t1},
             )
     return [o for o in outcomes if o is not None]
@@ -270,6 +281,9 @@ def _check_options(opts: RunOptions) -> None:
         raise UsageError(Errors.E011.format(option="--engine", detail="local or ray"))
     if opts.model is not None and not opts.model.exists():
         raise UsageError(Errors.E011.format(option="--model", detail=f"{opts.model} not found"))
+    if opts.store is not None and opts.store.suffix not in STORE_SUFFIXES:
+        detail = f"{opts.store} is not a .duckdb file (write --store=PATH after the inputs)"
+        raise UsageError(Errors.E011.format(option="--store", detail=detail))
 
 
 def _versions(opts: RunOptions, languages: Iterable[str]) -> dict[str, Any]:
@@ -319,6 +333,7 @@ def _outcome_json(o: ArticleOutcome) -> dict[str, Any]:
         "mentions": list(o.mentions),
         "claims": [claim_to_json(c) for c in o.claims],
         "fingerprint": list(o.fingerprint),
+        "text_sha1": o.text_sha1,
         "error": o.error,
         "seconds": o.seconds,
     }
@@ -376,7 +391,8 @@ def run(opts: RunOptions, *, on_article: ProgressHook | None = None) -> RunSumma
             articles_out.write(row)
             article_rows.append(row)
             mentions_out.write_all(record.get("mentions", ()))
-            claims.extend(claim_from_json(c) for c in record.get("claims", ()))
+            if opts.store is None:
+                claims.extend(claim_from_json(c) for c in record.get("claims", ()))
             if record.get("fingerprint"):
                 fingerprints[row["article_id"]] = tuple(record["fingerprint"])
         articles_out.commit()
@@ -388,7 +404,10 @@ def run(opts: RunOptions, *, on_article: ProgressHook | None = None) -> RunSumma
     summary.seconds["write"] = summary.seconds.get("write", 0.0) + time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    result = reconcile(claims, duplicates=duplicate_groups(fingerprints))
+    if opts.store is not None:
+        result = _reconcile_store(opts.store, checkpoint, opts, summary)
+    else:
+        result = reconcile(claims, duplicates=duplicate_groups(fingerprints))
     summary.seconds["reconcile"] = time.perf_counter() - t0
     summary.facts = len(result.facts)
     summary.conflicts = len(result.conflicts)
@@ -407,9 +426,60 @@ def run(opts: RunOptions, *, on_article: ProgressHook | None = None) -> RunSumma
         run=run_json(opts, summary, started),
     )
     atomic_write_text(opts.out / "report.html", html)
+    if opts.store is not None:
+        _record_in_store(opts.store, facts_rows, opts, summary)
     summary.seconds["write"] = summary.seconds.get("write", 0.0) + time.perf_counter() - t0
     atomic_write_text(opts.out / "run.json", dumps_pretty(run_json(opts, summary, started)))
     return summary
+
+
+def _reconcile_store(
+    path: Path, checkpoint: Checkpoint, opts: RunOptions, summary: RunSummary
+) -> Reconciled:
+    """Add this run's outcomes to the fact store, then reconcile every stored claim.
+
+    Articles already stored with the same content add nothing, so a re-run adds no
+    support; near-duplicates are found over every stored article; claims are read back
+    one canonical subject at a time.
+    """
+    from pipeline.reconcile import Reconciled, duplicate_groups, reconcile_groups
+    from pipeline.store import FactStore
+
+    with FactStore(path) as store:
+        stats = store.add_outcomes(checkpoint, currency=opts.currency)
+        resolved = sorted(
+            reconcile_groups(
+                store.claims_by_subject(),
+                subjects=store.subject_names(),
+                duplicates=duplicate_groups(store.fingerprints()),
+            ),
+            key=lambda r: r[0].fact_id,
+        )
+        stored = store.counts()
+        summary.store = {
+            "path": str(path),
+            **asdict(stats),
+            "stored_articles": stored["articles"],
+            "stored_claims": stored["claims"],
+        }
+    return Reconciled(
+        facts=[fact for fact, _ in resolved],
+        conflicts=[conflict for _, conflict in resolved if conflict is not None],
+    )
+
+
+def _record_in_store(
+    path: Path, facts_rows: list[dict[str, Any]], opts: RunOptions, summary: RunSummary
+) -> None:
+    """Keep the run's fact set (replacing the previous one) and a line in ``runs``."""
+    from pipeline.store import FactStore
+
+    command = list(opts.argv) if opts.argv else ["newsfacts", "run"]
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    digest = hashlib.sha1(" ".join(command).encode("utf-8"), usedforsecurity=False).hexdigest()
+    counts = {"articles_read": summary.read, "facts": summary.facts, "conflicts": summary.conflicts}
+    with FactStore(path) as store:
+        store.record_facts(facts_rows, f"{stamp}-{digest[:8]}", command=command, counts=counts)
 
 
 def dumps_pretty(obj: dict[str, Any]) -> str:
@@ -459,6 +529,7 @@ def run_json(opts: RunOptions, summary: RunSummary, started: float) -> dict[str,
             "workers": opts.workers,
             "engine": opts.engine,
             "model": None if opts.model is None else str(opts.model),
+            "store": None if opts.store is None else str(opts.store),
         },
         "counts": {
             "articles_read": summary.read,
@@ -474,6 +545,7 @@ def run_json(opts: RunOptions, summary: RunSummary, started: float) -> dict[str,
             "internal_errors": summary.errors,
         },
         "skipped_files": summary.skipped_files,
+        "store": summary.store or None,
         "timings_seconds": {k: round(v, 4) for k, v in sorted(summary.seconds.items())}
         | {"total": round(time.perf_counter() - started, 4)},
         "exchange_rates": {

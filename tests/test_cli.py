@@ -273,3 +273,23 @@ def test_report_commands_read_a_run(
     expected = _rows(corpus_run / f"{command}.jsonl")
     assert lines == expected
     assert main([command, str(corpus_run)]) == 0
+
+
+@pytest.mark.slow
+def test_store_rerun_adds_no_support(tmp_path: Path) -> None:
+    store = tmp_path / "facts.duckdb"
+    dump = CORPUS / "en"
+    outs = [tmp_path / "first", tmp_path / "second", tmp_path / "plain"]
+    for out in outs[:2]:
+        assert main(["run", str(dump), "--out", str(out), "--quiet", f"--store={store}"]) == 0
+    assert main(["run", str(dump), "--out", str(outs[2]), "--quiet"]) == 0
+    second = json.loads((outs[1] / "run.json").read_text(encoding="utf-8"))["store"]
+    assert second["articles_added"] == 0
+    assert second["claims_added"] == 0
+    facts = [(out / "facts.jsonl").read_bytes() for out in outs]
+    assert facts[0] == facts[1] == facts[2]
+
+
+def test_store_path_must_be_a_duckdb_file(tmp_path: Path) -> None:
+    code = main(["run", str(CORPUS), "--out", str(tmp_path), "--store", "x.jsonl"])
+    assert code == 2

@@ -23,6 +23,7 @@ from pipeline.errors import InputError, PipelineError, UsageError
 __all__ = ["build_parser", "main"]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+DEFAULT_STORE = Path("outputs/newsfacts.duckdb")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,6 +46,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--resume", action="store_true", help="go on with an interrupted run in the same DIR"
     )
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    run.add_argument(
+        "--store",
+        nargs="?",
+        const=DEFAULT_STORE,
+        default=None,
+        type=Path,
+        metavar="PATH",
+        help=(
+            "keep articles, mentions and facts across runs in a DuckDB file "
+            f"(default {DEFAULT_STORE}) and reconcile against every stored claim; "
+            "write it after the inputs or as --store=PATH"
+        ),
+    )
 
     conflicts = sub.add_parser("conflicts", help="print the conflict report of a run")
     conflicts.add_argument("dir", type=Path, metavar="DIR")
@@ -85,6 +99,7 @@ def _cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
         model=args.model,
         resume=args.resume,
         argv=("newsfacts", *argv),
+        store=args.store,
     )
     console = Console(stderr=True)
     show = console.is_terminal and not args.quiet
