@@ -25,7 +25,10 @@ TEMPLATES = [
     "Avec {n}, Veltria vise les laboratoires européens.",
     "La banque finance {n} pour 2 milliards d'euros.",
 ]
-PROBE = f"Le projet {NAME} a été présenté lundi."
+PROBE = TEMPLATES[0].format(n=NAME)  # a training example: its corrected span is learnt
+
+# A tiny set learns in a few steps with a higher rate and no parameter averaging.
+TINY = (("training.optimizer.learn_rate", 0.003), ("training.optimizer.use_averages", False))
 
 
 def _examples() -> list[Example]:
@@ -53,7 +56,9 @@ def _trained() -> tuple[Path, dict[str, object]]:
     data = Path(root) / "data.jsonl"
     write_examples(_examples(), data)
     out = Path(root) / "model"
-    metrics = train_spacy(SpacyTrainOptions(data=data, out=out, max_steps=25, seed=1))
+    metrics = train_spacy(
+        SpacyTrainOptions(data=data, out=out, max_steps=30, seed=1, overrides=TINY)
+    )
     return out, metrics
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -95,6 +95,7 @@ def train_ner(
     max_steps: int | None,
     base_name: str,
     rehearse: Sequence[str] = (),
+    overrides: Mapping[str, Any] | None = None,
 ) -> Language:
     """Train the ``ner`` of ``config_path`` on ``split``; return the trained pipeline."""
     from spacy.training.initialize import init_nlp
@@ -104,7 +105,7 @@ def train_ner(
     train_docs = [gold_doc(base, ex) for ex in split.train]
     train_docs += [_rehearsal_doc(base, t) for t in rehearse]
     dev_docs = [gold_doc(base, ex) for ex in split.heldout] or train_docs[:1]
-    overrides: dict[str, Any] = {
+    settings: dict[str, Any] = {
         "paths.train": str(_write(train_docs, work_dir / "train.spacy")),
         "paths.dev": str(_write(dev_docs, work_dir / "dev.spacy")),
         "paths.vectors": base_name,
@@ -112,10 +113,11 @@ def train_ner(
         "system.seed": seed,
     }
     if max_steps is not None:
-        overrides["training.max_steps"] = max_steps
-        overrides["training.eval_frequency"] = max(max_steps, 1)
+        settings["training.max_steps"] = max_steps
+        settings["training.eval_frequency"] = max(max_steps, 1)
+    settings.update(overrides or {})
     try:
-        config = load_config(config_path, overrides=overrides, interpolate=False)
+        config = load_config(config_path, overrides=settings, interpolate=False)
         nlp = init_nlp(config, use_gpu=-1)
     except (OSError, ValueError, KeyError) as e:
         raise ModelError(Errors.E554.format(path=config_path, detail=e)) from e

@@ -36,6 +36,7 @@ class SpacyTrainOptions:
     max_steps: int | None = None
     heldout: float = 0.2
     rehearse: tuple[Path, ...] = ()
+    overrides: tuple[tuple[str, Any], ...] = ()  # extra config overrides (dotted keys)
 
 
 def load_training_set(data: Path, *, lang: str) -> list[Example]:
@@ -114,10 +115,11 @@ def train_spacy(opts: SpacyTrainOptions) -> dict[str, Any]:
             max_steps=opts.max_steps,
             base_name=opts.base,
             rehearse=_rehearsal_texts(opts.rehearse),
+            overrides=dict(opts.overrides),
         )
     opts.out.mkdir(parents=True, exist_ok=True)
     ner: Any = trained.get_pipe("ner")
-    ner.to_disk(opts.out / "ner")
+    ner.to_disk(opts.out / "ner", exclude=["vocab"])
     base.config.to_disk(opts.out / "config.cfg")
 
     default = predicate_model()
