@@ -8,6 +8,7 @@
     ├── LexiconError              a language data file that is missing or malformed
     ├── NormalisationError        a value that cannot be normalised (unknown currency...)
     ├── ReconciliationError       facts that cannot be reconciled (inconsistent units...)
+    ├── StoreError                a fact store that cannot be opened, read or written
     └── ModelError                a model that cannot be loaded or trained
 
 Messages live in :class:`Errors` with ``{placeholders}``; raise them as
@@ -24,6 +25,7 @@ __all__ = [
     "NormalisationError",
     "PipelineError",
     "ReconciliationError",
+    "StoreError",
     "UsageError",
 ]
 
@@ -50,6 +52,10 @@ class NormalisationError(PipelineError):
 
 class ReconciliationError(PipelineError):
     """Claims cannot be reconciled."""
+
+
+class StoreError(PipelineError):
+    """A fact store that cannot be opened, read or written."""
 
 
 class ModelError(PipelineError):

@@ -38,7 +38,7 @@ import duckdb
 import pyarrow as pa
 from rapidfuzz import fuzz
 
-from pipeline.errors import Errors, PipelineError
+from pipeline.errors import Errors, StoreError
 from pipeline.reconcile.subjects import AliasTable, cluster_subjects
 from pipeline.types import Claim, Evidence, Normalized, Qualifiers
 
@@ -70,10 +70,6 @@ _I32 = pa.int32()
 _BOOL = pa.bool_()
 _STRS = pa.list_(pa.string())
 _TS = pa.timestamp("us")
-
-
-class StoreError(PipelineError):
-    """A fact store that cannot be opened, read or written."""
 
 
 @dataclass(frozen=True, slots=True)
