@@ -156,9 +156,22 @@ def _alt(phrases: Iterable[str], *, capitalized: bool = False) -> str:
     if not unique:
         return _NEVER
     # A lookahead on the first character lets the engine reject most positions at once.
-    first = {c for p in unique for c in (_APOSTROPHES if p[0] in _APOSTROPHES else p[0])}
+    first = {c for p in unique for c in _first_chars(p)}
     body = "|".join(_phrase_re(p, capitalized=capitalized) for p in unique)
     return f"(?:(?=[{re.escape(''.join(sorted(first)))}])(?:{body}))"
+
+
+def _lead(*groups: Iterable[str], digits: bool = False) -> str:
+    """A look-ahead on the first characters a pattern can start with: checked first, it
+    rejects most positions at once (patterns that open with optional words need it)."""
+    first = {c for phrases in groups for p in phrases if p for c in _first_chars(p)}
+    if digits:
+        first.update("0123456789")
+    return f"(?=[{re.escape(''.join(sorted(first)))}])" if first else _NEVER
+
+
+def _first_chars(phrase: str) -> str:
+    return _APOSTROPHES if phrase[0] in _APOSTROPHES else phrase[0]
 
 
 def _trie(words: Iterable[str]) -> str:
@@ -209,7 +222,7 @@ def _month_forms(data: Mapping[str, Any], path: str) -> tuple[dict[str, int], se
             body = _phrase_re(text.rstrip("."), capitalized=capitalized)
             regexes.append((len(text), body + dot))
     regexes.sort(key=lambda r: -r[0])
-    return months, needs_context, "(?:" + "|".join(r for _, r in regexes) + ")"
+    return months, needs_context, f"(?:{_lead(months)}(?:{'|'.join(r for _, r in regexes)}))"
 
 
 def _numeric_re(order: tuple[str, ...]) -> str:
@@ -314,6 +327,12 @@ def _build(lang: str) -> _Lexicon:
     ynoun = _alt(year_nouns)
     year_tail = rf"(?:(?:{ynoun}){_JOIN}?)?(?P<y>{_YEAR}){_END}" rf"|(?P<yr>{year_ref})(?!\w)"
     pconn = _alt(period_connectors)
+    counted_lead = _lead(
+        counted_words["past", "before"],
+        counted_words["future", "before"],
+        counted_numbers,
+        digits=True,
+    )
     # What may not follow a day number read without its month: a time, an amount.
     day_end = rf"(?![\w%€$£]|[.,:/h-]\d|\s*\d|\s*(?:{_alt(day_not_before)})(?!\w))"
     patterns: dict[str, str] = {
@@ -339,31 +358,36 @@ def _build(lang: str) -> _Lexicon:
         "week": rf"(?<!\w)(?P<wk>{_alt(week_words)})\s+(?P<w>0?[1-9]|[1-4]\d|5[0-3])"
         rf"(?![\w%€$£]|[.,:/-]\d|\s*\d)(?:\s+(?:{pconn}{_JOIN})?(?:{year_tail}))?",
         "fiscal": rf"(?<!\w)(?-i:{_alt(fiscal)})\s?{_APOS_CLASS}?(?P<y>{_YEAR}|\d\d){_END}",
-        "weekday": rf"(?<!\w)(?:(?P<mb>{mod_before})\s+)?(?P<wd>{wd})(?!\w)"
+        "weekday": rf"{_lead(mod_words['before'], weekdays)}(?<!\w)"
+        rf"(?:(?P<mb>{mod_before})\s+)?(?P<wd>{wd})(?!\w)"
         rf"(?:\s+(?P<ma>{mod_after})(?!\w))?",
-        "month_alone": rf"(?<!\w)(?:(?P<mb>{mod_before})\s+)?"
+        "month_alone": rf"{_lead(mod_words['before'], full_names)}(?<!\w)"
+        rf"(?:(?P<mb>{mod_before})\s+)?"
         rf"(?P<m>{_alt(full_names, capitalized=month_capitalized)})(?!\w)"
         rf"(?:\s+(?P<ma>{mod_after})(?!\w))?",
         "relative": rf"(?<!\w)(?P<rel>{_alt(relative_phrases)})(?!\w)",
-        "counted": rf"(?<!\w)(?:(?P<pb>{_alt(counted_words['past', 'before'])})|"
+        "counted": rf"{counted_lead}(?<!\w)(?:(?P<pb>{_alt(counted_words['past', 'before'])})|"
         rf"(?P<fb>{_alt(counted_words['future', 'before'])}))?\s*"
         rf"(?<!\w)(?P<n>\d{{1,3}}|{_alt(counted_numbers)})\s+(?P<u>{_alt(counted_units)})(?!\w)"
         rf"(?:\s+(?:(?P<pa>{_alt(counted_words['past', 'after'])})|"
         rf"(?P<fa>{_alt(counted_words['future', 'after'])}))(?!\w))?",
-        "year_range": rf"{_LEFT}(?:(?P<op>{_alt(openers)})\s+)?(?P<y>{_YEAR})\s*"
+        "year_range": rf"{_lead(openers, digits=True)}{_LEFT}"
+        rf"(?:(?P<op>{_alt(openers)})\s+)?(?P<y>{_YEAR})\s*"
         rf"(?P<c>{_alt(connectors)})\s*(?P<y2>{_YEAR}){_END}",
         "year": rf"{_LEFT_DIGIT}(?P<y>{_YEAR}){_END}(?!\s*[-–]?\s*\d)",
     }
     if "day_month" in text_orders:
         patterns["day_month"] = (
-            rf"{_LEFT}(?:(?P<wd>{wd}),?\s+)?(?:{extra_day}\s*(?:{dconn})\s*)?"
+            rf"{_lead(weekdays, day_words, digits=True)}{_LEFT}"
+            rf"(?:(?P<wd>{wd}),?\s+)?(?:{extra_day}\s*(?:{dconn})\s*)?"
             rf"{day}(?:\s+(?:{_alt(day_month_connectors)}\s+)?|[-/])(?P<m>{month_re})(?!\w)"
             rf"(?:(?:\s*,)?\s+(?P<y>{_YEAR}){_END}|[-/](?P<yh>{_YEAR}|\d\d){_END}"
             rf"|\s+(?P<ma>{mod_after})(?!\w))?"
         )
     if "month_day" in text_orders:
         patterns["month_day"] = (
-            rf"(?<![\w.])(?:(?P<wd>{wd}),?\s+)?(?P<m>{month_re})(?!\w)\s*{day}(?![\w]|[.,:]\d)"
+            rf"{_lead(weekdays, months)}(?<![\w.])(?:(?P<wd>{wd}),?\s+)?"
+            rf"(?P<m>{month_re})(?!\w)\s*{day}(?![\w]|[.,:]\d)"
             rf"(?:\s*(?:{dconn})\s*{extra_day}(?!\w))?(?:(?:\s*,)?\s+(?P<y>{_YEAR}){_END})?"
         )
     flags = re.IGNORECASE
