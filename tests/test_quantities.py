@@ -252,3 +252,81 @@ def test_to_canonical(value: str, unit: str, kind: str, expected: str, canonical
 def test_unknown_unit_is_a_normalisation_error(unit: str) -> None:
     with pytest.raises(NormalisationError, match="Unknown unit symbol"):
         to_canonical(Decimal(1), unit)
+
+
+# -- money phrasings: cents after an amount, qualified dollars, scaled codes ---------------
+
+MONEY_FAMILIES = [
+    ("it cost 20 dollars and 43 cents.", "en", "20 dollars and 43 cents", 20.43, "USD"),
+    ("it costs 15 dollars 50.", "en", "15 dollars 50", 15.5, "USD"),
+    ("thirteen dollars forty-five cents", "en", "thirteen dollars forty-five cents", 13.45, "USD"),
+    ("$20 and 43c", "en", "$20 and 43c", 20.43, "USD"),
+    ("1 USD et 23 centimes", "fr", "1 USD et 23 centimes", 1.23, "USD"),
+    ("ça coûte 15 euros 50.", "fr", "15 euros 50", 15.5, "EUR"),
+    ("the charge of C$300 million", "en", "C$300 million", 3e8, "CAD"),
+    ("to hk $ 10.05 billion", "en", "hk $ 10.05 billion", 1.005e10, "HKD"),
+    ("10,05 milliards de $ hk", "fr", "10,05 milliards de $ hk", 1.005e10, "HKD"),
+    ("losses in excess of 30 MUSD", "en", "in excess of 30 MUSD", 3e7, "USD"),
+    ("They lost 75 USD million", "en", "75 USD million", 7.5e7, "USD"),
+    ("It costs half a million dollars", "en", "half a million dollars", 5e5, "USD"),
+    ("three quarters billion us dollars", "en", "three quarters billion us dollars", 7.5e8, "USD"),
+    ("about a dollar a share", "en", "about a dollar", 1.0, "USD"),
+    ("revenue of RM42 million", "en", "RM42 million", 4.2e7, "MYR"),
+    ("priced at ringgit 42", "en", "ringgit 42", 42.0, "MYR"),
+    ("dix shekels", "fr", "dix shekels", 10.0, "ILS"),
+    ("neuf pounds", "fr", "neuf pounds", 9.0, "GBP"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "span", "value", "unit"), MONEY_FAMILIES)
+def test_money_families(text: str, lang: str, span: str, value: float, unit: str) -> None:
+    q = _one(text, lang, "money")
+    assert (q.text, q.unit) == (span, unit)
+    assert q.value == pytest.approx(value)
+
+
+MONEY_GUARDS = [
+    # a possessive or an article before "$" is not a currency qualifier
+    ("Apple's $500 million deal", "en", "$500 million", 5e8, "USD"),
+    ("a $5 fee", "en", "$5", 5.0, "USD"),
+    ("U.S. $5 billion", "en", "$5 billion", 5e9, "USD"),
+    ("Le prix de 10 $ a suffi", "fr", "10 $", 10.0, "USD"),
+    # a number after an amount is cents only when it ends the clause or names them
+    ("paid $20 and 43 employees left", "en", "$20", 20.0, "USD"),
+    ("15 dollars 50 fois", "fr", "15 dollars", 15.0, "USD"),
+    ("$ 20,000.00 $ 37,305.97 in expenses", "en", "$ 20,000.00", 20000.0, "USD"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "span", "value", "unit"), MONEY_GUARDS)
+def test_money_guards(text: str, lang: str, span: str, value: float, unit: str) -> None:
+    q = extract_quantities(text, lang)[0]
+    assert (q.kind, q.text, q.unit) == ("money", span, unit)
+    assert q.value == pytest.approx(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Euro 2024 opened in June", "en"),  # a year after a currency name is not money
+        ("10 000 livres vendus", "fr"),  # books, not pounds
+        ("a 2,000 pounds bomb", "en"),
+        ("https://www.test.com/search?q=30%25%2020%", "en"),  # URL-encoded signs
+    ],
+)
+def test_money_and_percent_distractors(text: str, lang: str) -> None:
+    assert [q for q in extract_quantities(text, lang) if q.kind in {"money", "percent"}] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value", "bound"),
+    [
+        ("just need minus five percent", "en", -5.0, None),
+        ("au moins 40 %", "fr", 40.0, "min"),  # a hedge ending there is not a sign
+        ("thirty percentage", "en", 30.0, None),
+        ("cent pourcentages", "fr", 100.0, None),
+    ],
+)
+def test_percent_words_and_signs(text: str, lang: str, value: float, bound: str | None) -> None:
+    q = _one(text, lang, "percent")
+    assert (q.value, q.bound) == (value, bound)

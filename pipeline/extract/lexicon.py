@@ -65,7 +65,8 @@ _HYPHEN_CLASS = r"\-‐‑–"
 _DROP = re.compile(rf"[\s\u00a0\u202f{_HYPHEN_CLASS}]+")
 _SPACES = re.compile(rf"{WS}+")
 _WORD = re.compile(r"[^\W\d_]+")
-_LOOSE_SYMBOL = re.compile(r"[^\W\d_]+\$")
+_LOOSE_SYMBOL = re.compile(r"[^\W\d_]+\$|\$ ?[^\W\d_]+")
+_LOOSE_PARTS = re.compile(r"[^\W\d_]+|\$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +175,8 @@ class Lexicon:
     unit_after: re.Pattern[str]
     count_after: re.Pattern[str]
     prefix_currency: re.Pattern[str]
+    prefix_name: Before  # a currency name right before digits ("ringgit 42")
+    negative_before: Before  # a sign word right before the number ("minus five percent")
     hedge_before: Before
     hedge_after: re.Pattern[str]
     opener_before: Before
@@ -412,14 +415,15 @@ def get_lexicon(lang: str) -> Lexicon:
         str(k): str(v) for k, v in _mapping(cu, "names", lang=lang, name="currencies").items()
     }
     ambiguous = {fold(a) for a in _strings(cu, "ambiguous", lang=lang, name="currencies")}
-    # a qualifier in letters before "$" ("C$", "HK$", "Mex$") is also read in any case
-    # and spaced ("c $", "hk $"), unless the letters are a word ("a $5 fee")
+    # a qualifier in letters before or after "$" ("C$", "HK$", "Mex$", "$ HK") is also
+    # read in any case and spaced ("c $", "$ hk"), unless the letters are a word
+    # ("a $5 fee")
     loose_symbols = [
         k
         for k in raw_symbols
         if _LOOSE_SYMBOL.fullmatch(k)
-        and fold(k[:-1]) not in articles
-        and fold(k[:-1]) not in ambiguous
+        and fold(k.strip("$ ")) not in articles
+        and fold(k.strip("$ ")) not in ambiguous
     ]
     prefixes = _raw_numbers(cu, "code_scale_prefixes", lang=lang, name="currencies")
     scaled_codes = {f"{p}{c}": (c, v) for p, v in prefixes.items() for c in codes}
@@ -475,7 +479,7 @@ def get_lexicon(lang: str) -> Lexicon:
         if sym[-1:].isalpha()
     )
     digits = (
-        r"(?P<dig>(?:(?<![\w.,%])[-−+](?=\d))?(?:(?<![\w.,])" + glued + r")(?<![^\W\d_][-‐‑])"
+        r"(?P<dig>(?:(?<![\w.,%])[-−+](?=\d))?(?:(?<![\w.,%])" + glued + r")(?<![^\W\d_][-‐‑])"
         r"(?:\d{1,3}(?:[ \u00a0\u202f.,'’]\d{3})+(?!\d)|\d+)(?:[.,]\d+)?(?![\d]))"
     )
 
@@ -503,7 +507,7 @@ def get_lexicon(lang: str) -> Lexicon:
     connector_re = rf"(?P<conn>{WS}+{_word_or_elided(connector_terms)}{WS}*)"
 
     loose_alt = "|".join(
-        rf"{re.escape(k[:-1])}{WS}?{re.escape(k[-1])}"
+        rf"{WS}?".join(re.escape(part) for part in _LOOSE_PARTS.findall(k))
         for k in sorted(loose_symbols, key=lambda t: (-len(t), t))
     )
     strict_alt = _alt(list(raw_symbols) + codes + list(scaled_codes), symbols=True)
@@ -529,7 +533,9 @@ def get_lexicon(lang: str) -> Lexicon:
         rf"(?:{connector_re}|(?P<mods>(?:{WS}+(?:(?:{_alt(modifiers)})(?!\w)|{brand})){{0,2}}?){WS}+)"
         rf"(?P<noun>{_alt(noun_terms)})(?:s)?(?!\w)"
     )
-    prefix_currency = rf"(?<![^\W\d_])(?-i:(?P<sym>{symbols_alt})){WS}?$"
+    # not after a letter, an apostrophe or a point: "Apple's $5", "U.S. $5" are dollars
+    prefix_currency = rf"(?<![^\W\d_])(?<!['’.])(?-i:(?P<sym>{symbols_alt})){WS}?$"
+    prefix_name = rf"(?<!\w)(?P<name>{names_alt}){WS}+$"
     before_terms = [
         t for k in ("approx", "min", "max") for t in _strings(he, k, lang=lang, name="hedges")
     ]
@@ -567,6 +573,7 @@ def get_lexicon(lang: str) -> Lexicon:
         + raw_mult
         + article_terms
         + fdet_terms
+        + list(_mapping(nw, "fractions", lang=lang, name="number_words"))
         + list(_mapping(nw, "approximate", lang=lang, name="number_words"))
         + list(_mapping(nw, "collectives", lang=lang, name="number_words"))
     )
@@ -635,6 +642,8 @@ def get_lexicon(lang: str) -> Lexicon:
         unit_after=re.compile(unit_after, flags),
         count_after=re.compile(count_after, flags),
         prefix_currency=re.compile(prefix_currency, flags),
+        prefix_name=_before(prefix_name, list(raw_names)),
+        negative_before=_before(rf"(?<!\w)(?:{_alt(negative_terms)}){WS}+$", negative_terms),
         hedge_before=_before(hedge_before, before_terms),
         hedge_after=re.compile(hedge_after, flags),
         opener_before=_before(opener_before, [str(k) for k in opener_map]),

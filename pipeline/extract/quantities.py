@@ -58,6 +58,7 @@ _SIGNS = frozenset("-−+")
 _APPOSITION_BEFORE = re.compile(r"[,(][ \u00a0]*$")
 _APPOSITION_AFTER = re.compile(r"[ \u00a0]*[,)]")
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_DIGIT_NEXT = re.compile(r"[ \u00a0]*\d")
 _CLAUSE_END = re.compile(r"[ \u00a0]*(?:[.;!?)]|$)")
 _MODEL_BEFORE = re.compile(r"(?<!\w)(?:[A-Z]{2,}\w*|[A-Z]+\d+\w*)[ \u00a0]$")
 
@@ -232,6 +233,12 @@ def _read(text: str, m: re.Match[str], floor: int, lex: Lexicon) -> Quantity | N
     start = m.start()
     pc = lex.prefix_currency.search(text, max(floor, start - 8), start)
     prefix = currency_of_symbol(lex, pc.group("sym")) if pc else None
+    if prefix is None and m.group("dig") is not None and not _YEAR.fullmatch(m.group("dig")):
+        pn = lex.prefix_name.search(text, start, floor, lookback=_LOOKBACK)
+        iso = lex.currency_names.get(fold(pn.group("name"))) if pn is not None else None
+        unit_after = _unit(text, m.end(), lex, connector=False)
+        if pn is not None and iso is not None and unit_after is None:
+            pc, prefix = pn, (iso, Decimal(1))
     prefix_iso = prefix[0] if prefix is not None else None
     lead = pc.start() if pc is not None and prefix_iso is not None else start
     flags: list[str] = []
@@ -259,6 +266,8 @@ def _read(text: str, m: re.Match[str], floor: int, lex: Lexicon) -> Quantity | N
         return None
     if prefix_iso is not None and u1 is not None and u1.kind != "money":
         u1 = None
+    if prefix_iso is not None and u1 is not None and _DIGIT_NEXT.match(text, u1.end):
+        u1 = None  # "$ 20 $ 37": the second sign opens the next amount
     unit1 = u1
     if prefix is not None and u1 is None:
         unit1 = _Unit("money", prefix[0], n1.end, factor=prefix[1])
@@ -329,6 +338,13 @@ def _read(text: str, m: re.Match[str], floor: int, lex: Lexicon) -> Quantity | N
     if kind == "duration" and _is_excluded_duration(text, lead, end, floor, lex, unit=unit.unit):
         return None
 
+    # "minus five percent"; a hedge ending there wins ("au moins 40")
+    neg = lex.negative_before.search(text, lead, floor, lookback=16)
+    if neg is not None and _hedge_before(text, lead, floor, lex, kind=kind)[1] is not None:
+        neg = None
+    if neg is not None and value > 0:
+        value, lead = -value, neg.start()
+        value_max = None if value_max is None else -value_max
     hstart, hedge = _hedge_before(text, lead, floor, lex, kind=kind)
     end, hedge_after = _hedge_after(text, end, lex)
     if hedge_after is not None and (hedge is None or hedge == "approx"):
