@@ -454,3 +454,23 @@ def test_unclassified_restatement_is_dropped(
     text: str, figures: list[Figure], expected: list[str]
 ) -> None:
     assert [c.predicate for c in claims_for(text, figures)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "predicate"),
+    [
+        (  # a contract named before a generic "accord" says what the deal is
+            "Nebius a signé un contrat inédit : un accord de 17 milliards de dollars sur cinq ans.",
+            "17 milliards de dollars",
+            "contract_value",
+        ),
+        (  # an agreement alone stays a deal
+            "Nebius a conclu un accord de 17 milliards de dollars avec Microsoft.",
+            "17 milliards de dollars",
+            "deal_value",
+        ),
+    ],
+)
+def test_contract_named_before_agreement(text: str, figure: str, predicate: str) -> None:
+    figures: list[Figure] = [(figure, "money", 1.7e10, USD)]
+    assert claim_of(claims_for(text, figures), figure).predicate == predicate

@@ -162,6 +162,8 @@ def features(
             distance, factor = 0, 1.0
         if distance > m.window_chars:
             continue
+        if hit.end <= start:
+            feats[f"cue_sentence:{hit.tag}"] = 1.0  # named before the figure, at any distance
         value = factor * math.exp(-distance / m.decay_chars)
         name = f"cue:{hit.tag}"
         feats[name] = max(feats.get(name, 0.0), value)
