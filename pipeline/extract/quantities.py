@@ -22,6 +22,15 @@ Its decisions, documented once:
 * Counts: the noun may follow after up to two modifiers from the data or capitalised
   brand words ("100,000 Nvidia GPUs"); a four-digit year before such words, or a
   number right after a model name ("RTX 5090 GPU"), is not a count.
+* Money also reads: hundredths after an amount ("20 dollars and 43 cents", "$20 and
+  43c", and a bare "15 dollars 50" only when the clause ends there); a letter
+  qualifier before or after "$" in any case ("C$", "hk $", "$ HK", never after an
+  apostrophe or a point: "Apple's $5"); a scale letter glued to an ISO code ("30
+  MUSD"); a scale word after a code ("75 USD million"); an article before a currency
+  ("a dollar"); a currency name right before digits that are not a year ("ringgit
+  42", never "Euro 2024"). Ambiguous words ("pounds", "livres") stay unread.
+* A sign word right before a number ("minus five percent") negates it, unless a hedge
+  ends there ("au moins 40").
 * Ages ("âgé de 35 ans", "a 45-year-old", "Marie Dupont, 54 ans, a déclaré") and
   "il y a cinq ans" are not durations.
 """
