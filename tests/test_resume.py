@@ -82,7 +82,7 @@ def _kill_when(proc: subprocess.Popen[bytes], out: Path, *, lines: int, wait_for
         time.sleep(POLL_S)
     done = _complete_lines(out / CHECKPOINT)
     proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=TIMEOUT_S)
+    proc.communicate(timeout=TIMEOUT_S)  # reaps it and closes its output pipe
     return done
 
 
