@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.errors import LexiconError
-from pipeline.extract.dates import find_dates, lexicon_keys
+from pipeline.extract.dates import _candidates, _lexicon, find_dates, lexicon_keys
 from pipeline.lang import load_lang_file
 from pipeline.types import Quantity
 
@@ -137,6 +137,56 @@ FAMILIES: list[tuple[str, str, list[tuple[str, str | None]]]] = [
     ("en", "two years ago", [("two years ago", "2023")]),
     ("en", "in three weeks", [("in three weeks", "2025-11-06")]),
     ("en", "this September", [("this September", "2025-09")]),
+    # a part of the decade of the publication date (the 2020s: 2029 is its last year)
+    ("fr", "rentable d'ici la fin de la décennie.", [("la fin de la décennie", "2029-12")]),
+    ("fr", "au début de la décennie", [("début de la décennie", "2020-01")]),
+    ("fr", "vers le milieu de la décennie", [("le milieu de la décennie", "2025-06")]),
+    ("en", "profitable by the end of the decade", [("the end of the decade", "2029-12")]),
+    ("en", "a mid-decade launch", [("mid-decade", "2025-06")]),
+    # a bare year after a weak cue ("de", "of") when punctuation follows it
+    ("fr", "inspiré du roman de 1984, le service", [("1984", "1984")]),
+    ("fr", "la crise financière de 2008.", [("2008", "2008")]),
+    ("fr", "une hausse de 2000 salariés", []),
+    ("fr", "une puissance de 2000 MW.", []),
+    ("en", "the summer of 1969, when", [("1969", "1969")]),
+    ("en", "a total of 2000 workers", []),
+    # fiscal years
+    ("en", "FY2025 revenue rose", [("FY2025", "2025")]),
+    ("en", "its FY25 guidance", [("FY25", "2025")]),
+    ("en", "in FY 2026,", [("FY 2026", "2026")]),
+    ("en", "FY’24 results", [("FY’24", "2024")]),
+    ("fr", "sur l'exercice FY2025", [("FY2025", "2025")]),
+    ("en", "the FY results", []),
+    # a weekday and a day number: the month is the one around the publication date
+    ("fr", "Mercredi 15, la société a", [("Mercredi 15", "2025-10-15")]),
+    ("fr", "le mercredi 8 à Paris", [("mercredi 8", "2025-10-08")]),
+    ("fr", "le lundi 1er décembre", [("lundi 1er décembre", "2025-12-01")]),
+    ("fr", "le vendredi 31 à Lyon", [("vendredi 31", "2025-10-31")]),
+    ("fr", "jeudi 14 heures", [("jeudi", "2025-10-16")]),
+    ("fr", "jeudi 14h30", [("jeudi", "2025-10-16")]),
+    ("fr", "mardi 3 000 manifestants", [("mardi", "2025-10-14")]),
+    ("en", "on Wednesday the 15th", [("Wednesday the 15th", "2025-10-15")]),
+    ("en", "on Tuesday 21, the board", [("Tuesday 21", "2025-10-21")]),
+    ("en", "Friday 9 am", [("Friday", "2025-10-10")]),
+    # ISO week numbers
+    ("fr", "livré en semaine 42", [("semaine 42", "2025-W42")]),
+    ("fr", "la semaine 12 de 2024", [("semaine 12 de 2024", "2024-W12")]),
+    ("fr", "la semaine de 35 heures", []),
+    ("fr", "la semaine 60", []),
+    ("en", "shipping in week 42", [("week 42", "2025-W42")]),
+    ("en", "week 12 of 2024", [("week 12 of 2024", "2024-W12")]),
+    ("en", "the 2026-W03 release", [("2026-W03", "2026-W03")]),
+    ("en", "week 53 of 2025", [("2025", "2025")]),  # 2025 has 52 ISO weeks
+    # two-digit years after a month name
+    ("fr", "prévu en oct-25", [("oct-25", "2025-10")]),
+    ("fr", "livré en janv. 26, puis", [("janv. 26", "2026-01")]),
+    ("fr", "depuis février ’24", [("février ’24", "2024-02")]),
+    ("fr", "juin 25 salariés ont signé", []),
+    ("fr", "en mai 25.", []),
+    ("en", "since Oct '25", [("Oct '25", "2025-10")]),
+    ("en", "a Mar-26 deadline", [("Mar-26", "2026-03")]),
+    ("en", "on Oct 25", [("Oct 25", "2025-10-25")]),
+    ("en", "dated 05-Aug-16", [("05-Aug-16", "2016-08-05")]),
 ]
 
 
@@ -243,6 +293,83 @@ def test_quantity_shape(lang: str) -> None:
     assert all(q.unit is None and text[q.start : q.end] == q.text for q in found)
 
 
+@pytest.mark.parametrize(
+    ("lang", "text", "flags"),
+    [
+        ("en", "FY2025", ("fiscal",)),
+        ("fr", "d'ici la fin de la décennie", ("target", "relative")),
+        ("fr", "mercredi 15", ("relative",)),
+        ("fr", "semaine 42", ("year_inferred",)),
+        ("fr", "la semaine 42 de 2025", ()),
+    ],
+)
+def test_new_family_flags(lang: str, text: str, flags: tuple[str, ...]) -> None:
+    (found,) = find_dates(text, lang, published=PUB)
+    assert found.flags == flags
+
+
+# --- a dateline stands for the publication date -------------------------------------------
+
+DATELINES: list[tuple[str, str, list[tuple[str, str | None]]]] = [
+    # a month: month, quarter and year values are read against it, days are not
+    (
+        "fr",
+        "date 2024-05 (AOF) - Le groupe a signé ce mois-ci, lundi dernier, pour l'an prochain.",
+        [
+            ("2024-05", "2024-05"),
+            ("ce mois-ci", "2024-05"),
+            ("lundi dernier", None),
+            ("l'an prochain", "2025"),
+        ],
+    ),
+    # a day: everything is
+    (
+        "fr",
+        "PARIS, 16 octobre 2025 - Le groupe a signé ce mois-ci et livrera dans 10 jours.",
+        [
+            ("16 octobre 2025", "2025-10-16"),
+            ("ce mois-ci", "2025-10"),
+            ("dans 10 jours", "2025-10-26"),
+        ],
+    ),
+    (
+        "en",
+        "LONDON, Oct. 16, 2025 - The firm said on Tuesday that it will open next month.",
+        [("Oct. 16, 2025", "2025-10-16"), ("Tuesday", "2025-10-14"), ("next month", "2025-11")],
+    ),
+    # a year is too coarse, a date far from the start is no dateline
+    (
+        "fr",
+        "Fondée en 2019, la société a signé ce mois-ci.",
+        [("2019", "2019"), ("ce mois-ci", None)],
+    ),
+    (
+        "en",
+        "The firm, which was founded by two engineers from the same lab, said this month "
+        "that the plant opened in October 2024.",
+        [("this month", None), ("October 2024", "2024-10")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), DATELINES)
+def test_dateline_stands_for_published(
+    lang: str, text: str, expected: list[tuple[str, str | None]]
+) -> None:
+    found = find_dates(text, lang)
+    assert [(q.text, q.date) for q in found] == expected
+    for q in found:
+        relative = {"relative", "year_inferred"} & set(q.flags)
+        assert ("dateline" in q.flags) == bool(relative and q.date)
+        assert ("unresolved" in q.flags) == (q.date is None)
+
+
+def test_published_beats_dateline() -> None:
+    text = "date 2024-05 (AOF) - Le groupe a signé ce mois-ci."
+    (_, found) = find_dates(text, "fr", published=PUB)
+    assert (found.date, found.flags) == ("2025-10", ("relative",))
+
+
 def test_unknown_language_raises() -> None:
     with pytest.raises(LexiconError, match="not found"):
         find_dates("en 2025", "xx")
@@ -344,6 +471,38 @@ def test_bounded_time_on_10kb(lang: str, alphabet: str) -> None:
     assert time.perf_counter() - started < 0.5
 
 
+# Date words, numbers and fillers: texts made of them have dates spread far apart.
+_TOKENS: dict[str, list[str]] = {
+    "fr": str.split(
+        "2025 2030 16 1er octobre oct. mai jeudi mercredi fin début mi- de la l'année "
+        "décennie prochaine dernier d'ici en depuis il y a deux ans mois dans 3 semaine 42 T1 "
+        "trimestre premier 16/10/25 2024-05 FY25 hier millions et à - , ."
+    ),
+    "en": str.split(
+        "2025 2030 16 1st October Oct. May Thursday Wednesday the end of early "
+        "mid- year decade next last by in since ago two years months week 42 Q1 quarter first 10/16/25 "
+        "2024-05 FY25 yesterday million and to - , ."
+    ),
+}
+_FILLER = ["Lorem", "ipsum", "dolor", "sit", "amet,", "x" * 40, "consectetur"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    lang=st.sampled_from(LANGS),
+    data=st.data(),
+)
+def test_windows_find_what_a_whole_text_scan_finds(lang: str, data: st.DataObject) -> None:
+    words = st.sampled_from([*_TOKENS[lang], *_FILLER])
+    parts = data.draw(st.lists(st.tuples(words, st.sampled_from([" ", "  ", "\n"])), max_size=60))
+    text = "".join(word + space for word, space in parts)
+    whole = _candidates(text, [(0, len(text))], _lexicon(lang), PUB)
+    found = find_dates(text, lang, published=PUB)
+    assert [(q.start, q.end, q.date, q.flags) for q in found] == [
+        (c.start, c.end, c.date, c.flags) for c in whole
+    ]
+
+
 def _formats(lang: str, day: dt.date) -> list[str]:
     """``day`` written in every absolute format of ``lang``, from the language data."""
     months = load_lang_file(lang, "months")["months"]
@@ -387,12 +546,19 @@ def test_month_year_round_trip(year: int, month: int, lang: str) -> None:
 def test_seed_dates(seed_texts: dict[str, str]) -> None:
     found = [q for text in seed_texts.values() for q in find_dates(text, "fr", published=PUB)]
     values = {q.date for q in found}
-    assert {"2025-10", "2024-08", "2025-06", "2025-01", "2024-05"} <= values
+    assert {"2025-10", "2024-08", "2025-06", "2025-01", "2024-05", "1994"} <= values
     targets = {q.date for q in found if "target" in q.flags}
-    assert {"2026-12", "2030", "2029", "2027", "2028"} <= targets
+    assert {"2026-12", "2030", "2029", "2027", "2028", "2029-12"} <= targets
     assert "2020" in {q.date for q in found if "since" in q.flags}
     for q in found:
         assert not q.text.replace(" ", "").replace(",", "").isdigit() or len(q.text) == 4
+
+
+def test_seed_dateline(seed_texts: dict[str, str]) -> None:
+    """Without ``published``, one seed's "date YYYY-MM" header resolves its month words."""
+    found = [q for text in seed_texts.values() for q in find_dates(text, "fr")]
+    assert {q.date for q in found if "dateline" in q.flags} == {"2024-05"}
+    assert all(q.date is None for q in found if "unresolved" in q.flags)
 
 
 def test_no_date_inside_seed_amounts(seed_texts: dict[str, str]) -> None:
