@@ -187,6 +187,9 @@ FAMILIES: list[tuple[str, str, list[tuple[str, str | None]]]] = [
     ("en", "a Mar-26 deadline", [("Mar-26", "2026-03")]),
     ("en", "on Oct 25", [("Oct 25", "2025-10-25")]),
     ("en", "dated 05-Aug-16", [("05-Aug-16", "2016-08-05")]),
+    # lower-casing changes the length of "İ": anchors are then found case-insensitively
+    ("fr", "İstanbul, jeudi dernier", [("jeudi dernier", "2025-10-09")]),
+    ("fr", "İSTANBUL, 16 OCTOBRE 2025", [("16 OCTOBRE 2025", "2025-10-16")]),
 ]
 
 
@@ -430,6 +433,9 @@ def test_dates_data(lang: str) -> None:
     assert {p["code"] for p in data["periods"].values()} == {"Q", "H"}
     assert set(data["cues"]) == {"target", "since", "until", "context"}
     assert all(1 <= p["month"] <= 12 for p in data["year_parts"].values())
+    assert all(0 <= p["decade_year"] <= 9 for p in data["year_parts"].values())
+    assert data["week_words"]
+    assert all(str(w).isupper() for w in data["fiscal_abbreviations"])
 
 
 # --- properties ----------------------------------------------------------------------------
@@ -480,8 +486,8 @@ _TOKENS: dict[str, list[str]] = {
     ),
     "en": str.split(
         "2025 2030 16 1st October Oct. May Thursday Wednesday the end of early "
-        "mid- year decade next last by in since ago two years months week 42 Q1 quarter first 10/16/25 "
-        "2024-05 FY25 yesterday million and to - , ."
+        "mid- year decade next last by in since ago two years months week 42 Q1 quarter "
+        "first 10/16/25 2024-05 FY25 yesterday million and to - , ."
     ),
 }
 _FILLER = ["Lorem", "ipsum", "dolor", "sit", "amet,", "x" * 40, "consectetur"]
