@@ -8,6 +8,7 @@ recognizer are added on top.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
 from functools import cache
@@ -21,7 +22,19 @@ from pipeline.errors import Errors, ModelError
 from pipeline.factories import register
 from pipeline.lang import load_lang_file
 
-__all__ = ["NlpConfig", "load_pipeline", "nlp_config"]
+__all__ = [
+    "PREDICATE_MODEL_META",
+    "NlpConfig",
+    "load_pipeline",
+    "model_language",
+    "nlp_config",
+    "predicate_weights",
+]
+
+#: A trained model directory may carry fitted predicate weights in this file; its path
+#: is kept in ``nlp.meta[PREDICATE_MODEL_META]`` for the facts stage.
+PREDICATE_WEIGHTS = "predicate_model.yaml"
+PREDICATE_MODEL_META = "newsfacts_predicate_model"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +53,22 @@ def nlp_config(lang: str) -> NlpConfig:
     )
 
 
+def model_language(model: Path) -> str | None:
+    """The language a trained model directory is for (its ``meta.json``), if readable."""
+    try:
+        meta = json.loads((model / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    lang = meta.get("lang")
+    return lang if isinstance(lang, str) else None
+
+
+def predicate_weights(nlp: Language) -> Path | None:
+    """The trained predicate weights that came with ``nlp``'s model, if any."""
+    path = nlp.meta.get(PREDICATE_MODEL_META)
+    return Path(path) if isinstance(path, str) else None
+
+
 def _subject_patterns(lang: str) -> list[dict[str, Any]]:
     from pipeline.facts import subject_patterns
 
@@ -54,12 +83,21 @@ def load_pipeline(lang: str, model: Path | None = None) -> Language:
     """
     register()
     cfg = nlp_config(lang)
+    if model is not None and model_language(model) != lang:
+        model = None
+    if model is not None:
+        from pipeline.train.modeldir import assemble
+
+        assemble(model)
     name: str | Path = model if model is not None else cfg.model
     started = time.perf_counter()
     try:
         nlp = spacy.load(name, exclude=list(cfg.exclude))
     except (OSError, ValueError, ImportError) as e:
         raise ModelError(Errors.E007.format(name=str(name), detail=e)) from e
+    weights = None if model is None else model / PREDICATE_WEIGHTS
+    if weights is not None and weights.is_file():
+        nlp.meta[PREDICATE_MODEL_META] = str(weights)
     if "ner" in nlp.pipe_names and "newsfacts_subjects" not in nlp.pipe_names:
         ruler = nlp.add_pipe(
             "entity_ruler",

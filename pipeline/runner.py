@@ -173,7 +173,7 @@ def analyse_batch(
     number of workers gives the same outcomes.
     """
     from pipeline.facts import build_claims
-    from pipeline.nlp import load_pipeline
+    from pipeline.nlp import load_pipeline, predicate_weights
     from pipeline.reconcile import article_fingerprint
     from pipeline.report.jsonl import article_row, mention_row, quarantine_row
 
@@ -220,7 +220,9 @@ def analyse_batch(
                 quantities: list[Quantity] = doc.user_data.get(QUANTITIES_KEY, [])
                 mentions = _mentions_of(doc, article, quantities, currency)
                 t1 = time.perf_counter()
-                claims = build_claims(doc, article, mentions, lang=code)
+                claims = build_claims(
+                    doc, article, mentions, lang=code, predicates=predicate_weights(nlp)
+                )
                 t2 = time.perf_counter()
                 fingerprint = article_fingerprint(article.text)
             except Exception as e:  # noqa: BLE001 - one bad article never ends the run

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 
 from spacy.tokens import Doc
 
@@ -76,10 +77,19 @@ def _restatements(claims: Sequence[Claim]) -> list[Claim]:
 
 
 def build_claims(
-    doc: Doc, article: Article, mentions: Sequence[Mention], *, lang: str
+    doc: Doc,
+    article: Article,
+    mentions: Sequence[Mention],
+    *,
+    lang: str,
+    predicates: Path | None = None,
 ) -> list[Claim]:
-    """One Claim per mention that states a fact about a subject (see module docstring)."""
-    model = predicate_model()
+    """One Claim per mention that states a fact about a subject (see module docstring).
+
+    ``predicates`` is a predicate-weights file fitted by ``newsfacts train``; the
+    shipped hand-set weights are used without it.
+    """
+    model = predicate_model(predicates) if predicates is not None else predicate_model()
     figures = [
         m
         for m in mentions
