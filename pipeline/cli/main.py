@@ -69,8 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
     facts.add_argument("--subject", default=None, metavar="S", help="only this subject")
     facts.add_argument("--json", action="store_true", help="JSON lines instead of a table")
 
-    evaluate = sub.add_parser("evaluate", help="score a run against gold annotations")
-    evaluate.add_argument("dir", type=Path, metavar="RUN_DIR")
+    evaluate = sub.add_parser(
+        "evaluate", help="score a run against gold, or a model on an annotated set"
+    )
+    evaluate.add_argument("dir", type=Path, nargs="?", default=None, metavar="RUN_DIR")
+    evaluate.add_argument("--model", type=Path, default=None, help="a trained model directory")
+    evaluate.add_argument("--data", type=Path, default=None, help="an annotated set (JSONL)")
+    evaluate.add_argument("--texts", type=Path, default=None, help="folder of the set's texts")
     evaluate.add_argument("--mentions", type=Path, default=None, help="gold mentions JSONL")
     evaluate.add_argument("--facts", type=Path, default=None, help="gold facts JSONL")
     evaluate.add_argument("--json", action="store_true", help="print scores as JSON")
@@ -196,6 +201,14 @@ def _cmd_facts(args: argparse.Namespace) -> int:
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     from pipeline.evaluate import evaluate_facts, evaluate_run
 
+    if args.data is not None:
+        from pipeline.train.evaluate import evaluate_model
+
+        scores = evaluate_model(args.model, args.data, texts_dir=args.texts)
+        sys.stdout.write(json.dumps(scores, ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    if args.dir is None:
+        raise UsageError("evaluate needs RUN_DIR (with --mentions/--facts) or --data")
     if args.mentions is None and args.facts is None:
         raise UsageError("evaluate needs --mentions GOLD.jsonl and/or --facts GOLD.jsonl")
     report: dict[str, Any] = {}
