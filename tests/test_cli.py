@@ -252,6 +252,8 @@ def test_hostile_dump_is_fully_accounted_for(tmp_path: Path) -> None:
         (["run", "corpus", "--out", "{tmp}", "--workers", "0"], 2),
         (["conflicts", "{tmp}"], 2),
         (["facts", "{tmp}"], 2),
+        (["evaluate"], 2),
+        (["evaluate", "{tmp}"], 2),
     ],
 )
 def test_usage_errors_exit_2_without_traceback(
