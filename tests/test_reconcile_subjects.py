@@ -9,9 +9,17 @@ import pytest
 import yaml
 
 from pipeline.errors import ReconciliationError
+from pipeline.lang import available_languages, load_lang_file
 from pipeline.reconcile import article_fingerprint, cluster_subjects, duplicate_groups
 from pipeline.reconcile.duplicates import NUM_PERM, similarity
-from pipeline.reconcile.subjects import ALIASES_PATH, clean_name, load_aliases, subject_key
+from pipeline.reconcile.subjects import (
+    ALIASES_PATH,
+    LEADING_KEYS,
+    SUFFIX_KEYS,
+    clean_name,
+    load_aliases,
+    subject_key,
+)
 
 
 @pytest.mark.parametrize(
@@ -130,15 +138,35 @@ def test_no_alias_extends_its_canonical_by_a_word_of_another_name() -> None:
             assert key != subject_key(other), (key, other)
 
 
-@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_alias_table_holds_names_only() -> None:
+    assert set(_raw_table()) == {"aliases"}
+
+
+@pytest.mark.parametrize("lang", available_languages())
 def test_subject_words_per_language(lang: str) -> None:
-    words = _raw_table()["subject_words"]
-    assert isinstance(words, dict)
-    entry = words[lang]
-    assert set(entry) == {"determiners", "heads", "suffixes"}
-    for kind in ("determiners", "heads"):
-        assert entry[kind], kind
-        assert len(entry[kind]) == len(set(entry[kind])), kind
+    data = load_lang_file(lang, "subjects")
+    for key in (*LEADING_KEYS, *SUFFIX_KEYS):
+        words = data[key]
+        assert isinstance(words, list), key
+        assert len(words) == len(set(words)), key
+    for key in ("determiners", "name_heads"):
+        assert data[key], key
+
+
+@pytest.mark.parametrize(
+    ("name", "cleaned"),
+    [
+        ("le projet Stargate Norway", "Stargate Norway"),
+        ("la société Aker", "Aker"),
+        ("l’américain Halcyon", "Halcyon"),
+        ("the startup Fernhill", "Fernhill"),
+        ("of the company Nscale", "Nscale"),
+        ("Nvidia'", "Nvidia"),
+        ("Halcyon's", "Halcyon"),
+    ],
+)
+def test_subject_words_come_from_the_language_files(name: str, cleaned: str) -> None:
+    assert clean_name(name) == cleaned
 
 
 # --- near-duplicate articles --------------------------------------------------------

@@ -4,8 +4,9 @@ Two names are merged only when they are the same name written differently:
 
 1. the same *key* once case, accents, apostrophes, spacing and punctuation are folded
    and leading determiners / generic heads ("projet", "the company") and possessive
-   endings are removed — these words are data, per language, in ``aliases.yaml``
-   (``subject_words``) or ``pipeline/lang/<xx>/subjects.yaml``;
+   endings are removed — these words are data, per language, in
+   ``pipeline/lang/<xx>/subjects.yaml`` (``determiners``, ``elisions``, ``name_heads``,
+   ``name_suffixes``); ``aliases.yaml`` holds names only;
 2. names listed together in the alias table (``AWS`` ↔ ``Amazon Web Services``);
 3. a near-identical spelling (a typo): the scorer says ≥ ``cutoff`` on the whole names,
    both have the same number of words and the same digits, and every word that
@@ -96,20 +97,29 @@ def _str_list(value: Any, *, path: Path | str, where: str) -> list[str]:
     return list(value)
 
 
-def _words_of(entry: Any, *, path: Path | str, where: str) -> tuple[list[str], list[str]]:
-    if not isinstance(entry, dict):
-        raise ReconciliationError(Errors.E353.format(path=path, detail=f"{where} not a mapping"))
-    leading = _str_list(entry.get("determiners"), path=path, where=f"{where}.determiners")
-    leading += _str_list(entry.get("heads"), path=path, where=f"{where}.heads")
-    suffixes = _str_list(entry.get("suffixes"), path=path, where=f"{where}.suffixes")
+# Keys of ``pipeline/lang/<xx>/subjects.yaml`` read here: words that may open a subject
+# phrase without being part of the name, and endings that are not part of it.
+LEADING_KEYS = ("determiners", "elisions", "name_heads")
+SUFFIX_KEYS = ("name_suffixes",)
+
+
+def _language_words(lang: str) -> tuple[list[str], list[str]]:
+    """The leading words and endings of ``lang``'s subjects.yaml (raises E353)."""
+    path = f"pipeline/lang/{lang}/subjects.yaml"
+    try:
+        data = load_lang_file(lang, "subjects")
+    except LexiconError as e:
+        raise ReconciliationError(Errors.E353.format(path=path, detail=e)) from e
+    leading = [w for k in LEADING_KEYS for w in _str_list(data.get(k), path=path, where=k)]
+    suffixes = [w for k in SUFFIX_KEYS for w in _str_list(data.get(k), path=path, where=k)]
     return leading, suffixes
 
 
 @cache
 def load_aliases(path: Path = ALIASES_PATH) -> AliasTable:
-    """Read the alias table and the per-language subject words (cached).
+    """Read the alias table and every language's subject words (cached).
 
-    Raises :class:`ReconciliationError` (E353) when the file is malformed.
+    Raises :class:`ReconciliationError` (E353) when a file is malformed.
     """
     try:
         with path.open(encoding="utf-8") as fh:
@@ -124,17 +134,8 @@ def load_aliases(path: Path = ALIASES_PATH) -> AliasTable:
             canonical.setdefault(subject_key(surface), str(name))
     leading: set[str] = set()
     suffixes: set[str] = set()
-    per_lang = data.get("subject_words") or {}
-    if not isinstance(per_lang, dict):
-        raise ReconciliationError(Errors.E353.format(path=path, detail="bad subject_words"))
-    entries = [(str(k), v) for k, v in per_lang.items()]
     for lang in available_languages():
-        try:
-            entries.append((lang, load_lang_file(lang, "subjects")))
-        except LexiconError:
-            continue
-    for where, entry in entries:
-        lead, suff = _words_of(entry, path=path, where=where)
+        lead, suff = _language_words(lang)
         leading.update(fold(w) for w in lead)
         suffixes.update(fold(s) for s in suff)
     return AliasTable(
