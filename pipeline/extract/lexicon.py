@@ -174,6 +174,7 @@ class Lexicon:
     money_after: re.Pattern[str]
     unit_after: re.Pattern[str]
     count_after: re.Pattern[str]
+    count_excluded_after: Mapping[str, re.Pattern[str]]  # "cartes bancaires": no GPU
     prefix_currency: re.Pattern[str]
     prefix_name: Before  # a currency name right before digits ("ringgit 42")
     negative_before: Before  # a sign word right before the number ("minus five percent")
@@ -183,11 +184,13 @@ class Lexicon:
     joiner: re.Pattern[str]
     duration_excluded_before: Before
     year_marker_before: Before
+    bare_fraction_excluded_before: Before  # "the first half of": no share
     duration_excluded_after: re.Pattern[str]
     number_token: re.Pattern[str]  # one token of a whole spelled number (parse_number)
     cents_after: re.Pattern[str]  # "and 43 cents" after an amount: its hundredths
     subunit_after: re.Pattern[str]
     trailing_connector: re.Pattern[str]
+    collective_after: re.Pattern[str]  # "deux douzaines": a noun that multiplies a number
 
 
 def fold(text: str) -> str:
@@ -449,6 +452,14 @@ def get_lexicon(lang: str) -> Lexicon:
             nouns[fold(str(form))] = str(canonical)
             noun_terms.append(str(form))
     modifiers = _strings(co, "modifiers", lang=lang, name="counts")
+    count_excluded_after: dict[str, re.Pattern[str]] = {}
+    for canonical, words_after in _mapping(co, "excluded_after", lang=lang, name="counts").items():
+        if not isinstance(words_after, list) or not words_after:
+            raise _fail(lang, "counts", f"excluded_after.{canonical} is not a list of words")
+        count_excluded_after[str(canonical)] = re.compile(
+            rf"(?:{WS}+|[{_HYPHEN_CLASS}])(?:{_word_or_elided(str(w) for w in words_after)})",
+            re.IGNORECASE,
+        )
 
     hedges = _hedges(he, "", lang=lang)
     hedges_after = _hedges(he, "_after", lang=lang)
@@ -472,6 +483,9 @@ def get_lexicon(lang: str) -> Lexicon:
     apx = _alt(list(_mapping(nw, "approximate", lang=lang, name="number_words")))
     col = _alt(list(_mapping(nw, "collectives", lang=lang, name="number_words")))
     follow = _word_or_elided(follower_terms)
+    bare_fraction_terms = _strings(nw, "bare_fractions", lang=lang, name="number_words")
+    bare_excluded = _strings(nw, "bare_fraction_excluded_before", lang=lang, name="number_words")
+    bare = _alt(bare_fraction_terms)
     # digits may be glued to a currency symbol that ends with a letter ("Skr95bn")
     glued = "".join(
         f"|(?<=(?-i:{re.escape(sym)}))"
@@ -492,12 +506,15 @@ def get_lexicon(lang: str) -> Lexicon:
 
     def core(with_follower: bool) -> re.Pattern[str]:
         look = rf"(?={WS}+{follow})" if with_follower else ""
+        # a bare fraction ("Half of") states a share only before its follower
+        bare_frac = bare if with_follower else "(?!)"
         return re.compile(
             rf"{digits}"
             rf"|(?<!\w)(?P<fsc>(?:(?P<fsdet>{fdet}){WS}+)?(?P<fsnum>{frac}))"
             rf"(?:{WS}+(?:{art}))?(?={WS}+(?:{scale_alt})(?!\w))"
             rf"|(?<!\w)(?P<frac>(?P<fdet>{fdet}){WS}+(?P<fnum>{frac})){look}(?!\w)"
-            rf"|(?<!\w)(?P<apx>(?:(?:{art}){WS}+)?(?:{apx}))(?!\w)"
+            rf"|(?<!\w)(?P<bfrac>{bare_frac}){look}(?!\w)"
+            rf"|(?<!\w)(?P<apx>(?:(?P<apxart>{art}){WS}+)?(?:{apx}))(?!\w)"
             rf"|(?<!\w)(?P<col>(?:(?:{art}){WS}+)?(?:{col}))(?!\w)"
             rf"|(?<!\w)(?P<art>{art})(?={WS}+(?:(?:{scale_alt})(?!\w)|{art_money}))"
             rf"|(?<!\w)(?P<ws>{wseq})(?!\w)",
@@ -528,9 +545,11 @@ def get_lexicon(lang: str) -> Lexicon:
         rf"(?:(?-i:(?P<usym>{_alt(unit_symbol_terms, symbols=True)}))"
         rf"|(?P<uword>{_alt(unit_word_terms)}))(?!\w)"
     )
-    brand = r"(?-i:[A-Z][\w\-]*)"
+    # a brand ("Nvidia", "H100") or a lower-case word with a hyphen inside ("well-paid")
+    brand = r"(?-i:[A-Z][\w\-]*|[^\W\d_A-Z]+-[^\W\d_]+(?!\w))"
     count_after = (
-        rf"(?:{connector_re}|(?P<mods>(?:{WS}+(?:(?:{_alt(modifiers)})(?!\w)|{brand})){{0,2}}?){WS}+)"
+        rf"(?:{connector_re}|(?P<mods>(?:{WS}+(?:(?:{_alt(modifiers)})(?!\w)|{brand})){{0,2}}?){WS}+"
+        rf"|(?P<hyphen>[{_HYPHEN_CLASS}]))"
         rf"(?P<noun>{_alt(noun_terms)})(?:s)?(?!\w)"
     )
     # not after a letter, an apostrophe or a point: "Apple's $5", "U.S. $5" are dollars
@@ -653,6 +672,10 @@ def get_lexicon(lang: str) -> Lexicon:
             year_markers,
         ),
         duration_excluded_before=_before(rf"(?<!\w)(?:{_alt(excl_before)}){WS}*$", excl_before),
+        bare_fraction_excluded_before=_before(
+            rf"(?<!\w)(?:{_alt(bare_excluded)}){WS}+$", bare_excluded
+        ),
+        count_excluded_after=count_excluded_after,
         duration_excluded_after=re.compile(
             rf"(?:{WS}*|[{_HYPHEN_CLASS}])(?:{_alt(excl_after)})(?!\w)", flags
         ),
@@ -660,4 +683,5 @@ def get_lexicon(lang: str) -> Lexicon:
         cents_after=re.compile(cents_after, flags),
         subunit_after=re.compile(subunit_after, flags),
         trailing_connector=re.compile(rf"{WS}+(?:{_alt(connector_terms)})$", flags),
+        collective_after=re.compile(rf"{WS}+(?P<col>{apx}|{col})(?!\w)", flags),
     )

@@ -6,7 +6,11 @@
   language's ``decimal_separator`` decides (1.5 in French, 1500 in English).
 * Words: cardinals added and multiplied ("deux cent mille", "vingt et un",
   "one hundred and twenty"), approximate nouns ("une cinquantaine" = 50),
-  collectives ("a dozen" = 12), fractions ("trois quarts" = 0.75).
+  collectives ("2 dz" = 24), fractions ("trois quarts" = 0.75). An approximate
+  noun after a number multiplies it ("deux douzaines" = 24, "two dozen"); one with
+  neither an article nor a number before it ("des milliers", "dozens",
+  "plusieurs centaines") is read but marked ``vague``: running text does not
+  report it (no figure is stated), a whole string still has its value.
 * Scales after the number: words ("milliards", "billion") and abbreviations
   ("Md", "bn", "M").
 
@@ -16,7 +20,7 @@ Every word comes from the language data (:mod:`pipeline.extract.lexicon`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 from pipeline.extract.lexicon import Lexicon, Scale, fold, get_lexicon, symbol_key
@@ -24,6 +28,7 @@ from pipeline.extract.lexicon import Lexicon, Scale, fold, get_lexicon, symbol_k
 __all__ = [
     "CoreNumber",
     "extend_approximate",
+    "extend_collective",
     "parse_core",
     "parse_digits",
     "parse_number",
@@ -46,6 +51,7 @@ class CoreNumber:
     approx: bool = False
     fraction: bool = False
     words: bool = False
+    vague: bool = False  # an approximate noun with no article or number: "des milliers"
 
 
 def parse_digits(s: str, *, decimal: str) -> Decimal | None:
@@ -178,7 +184,15 @@ def parse_core(m: re.Match[str], lex: Lexicon) -> CoreNumber | None:
         return CoreNumber(det_value * frac, m.end("frac"), fraction=True, words=True)
     if m.group("apx") is not None:
         value = lex.approximate.get(fold(m.group("apx").split()[-1]))
-        return None if value is None else CoreNumber(value, m.end("apx"), approx=True, words=True)
+        if value is None:
+            return None
+        vague = m.group("apxart") is None
+        return CoreNumber(value, m.end("apx"), approx=True, words=True, vague=vague)
+    if m.group("bfrac") is not None:  # "Half of": a share with no determiner
+        frac = lex.fractions.get(fold(m.group("bfrac")))
+        if frac is None:
+            return None
+        return CoreNumber(frac, m.end("bfrac"), fraction=True, words=True)
     if m.group("col") is not None:
         value = lex.collectives.get(fold(m.group("col").split()[-1]))
         return None if value is None else CoreNumber(value, m.end("col"), words=True)
@@ -219,7 +233,28 @@ def extend_approximate(text: str, core: CoreNumber, lex: Lexicon) -> CoreNumber:
         end = scale_end
     if end == core.end:
         return core
-    return CoreNumber(value, end, approx=True, words=True)
+    return replace(core, value=value, end=end)
+
+
+def extend_collective(text: str, core: CoreNumber, lex: Lexicon) -> CoreNumber:
+    """A number times the approximate or collective noun after it: "deux douzaines"
+    = 24 (approximate), "two dozen", "3 dz" = 36 (exact).
+
+    Only after a plain number (not a fraction, an approximate noun or an article).
+    """
+    if core.approx or core.fraction or core.value <= 0:
+        return core
+    m = lex.collective_after.match(text, core.end)
+    if m is None:
+        return core
+    key = fold(m.group("col"))
+    factor = lex.approximate.get(key)
+    approx = factor is not None
+    if factor is None:
+        factor = lex.collectives.get(key)
+    if factor is None:
+        return core
+    return replace(core, value=core.value * factor, end=m.end(), approx=approx, words=True)
 
 
 def read_scales(

@@ -54,6 +54,7 @@ from pipeline.extract.numbers import (
     CoreNumber,
     apply_scales,
     extend_approximate,
+    extend_collective,
     parse_core,
     read_scales,
 )
@@ -98,7 +99,7 @@ def _number(text: str, m: re.Match[str], lex: Lexicon) -> _Number | None:
     core = parse_core(m, lex)
     if core is None:
         return None
-    core = extend_approximate(text, core, lex)
+    core = extend_approximate(text, extend_collective(text, core, lex), lex)
     scales, end = read_scales(text, core.end, lex)
     return _Number(core, tuple(scales), end, m.group("dig"))
 
@@ -161,6 +162,9 @@ def _unit(
     m = lex.count_after.match(text, pos)
     if m is not None and (connector or m.group("conn") is None):
         noun = lex.count_nouns.get(fold(m.group("noun")))
+        excluded = lex.count_excluded_after.get(noun) if noun is not None else None
+        if excluded is not None and excluded.match(text, m.end()) is not None:
+            return None  # "cartes bancaires", "GPU hours": another thing
         if noun is not None:
             return _Unit("count", noun, m.end(), brand_between=bool(m.group("mods")))
     return None
@@ -237,7 +241,7 @@ def _canonical(kind: str, value: Decimal, unit: str) -> tuple[Decimal, str]:
 
 def _read(text: str, m: re.Match[str], floor: int, lex: Lexicon) -> Quantity | None:
     n1 = _number(text, m, lex)
-    if n1 is None:
+    if n1 is None or n1.core.vague:
         return None
     start = m.start()
     pc = lex.prefix_currency.search(text, max(floor, start - 8), start)
@@ -255,6 +259,9 @@ def _read(text: str, m: re.Match[str], floor: int, lex: Lexicon) -> Quantity | N
     if n1.core.fraction:
         if n1.end != n1.core.end:
             return None
+        bare = m.group("bfrac") is not None
+        if bare and lex.bare_fraction_excluded_before.search(text, start, 0, lookback=_LOOKBACK):
+            return None  # "the first half of 2025": no share
         hstart, hedge = _hedge_before(text, lead, floor, lex, kind="percent")
         value = n1.core.value * 100
         return _quantity(
