@@ -58,6 +58,9 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
             "fractions",
             "fraction_determiners",
             "fraction_followers",
+            "bare_fractions",
+            "bare_fraction_excluded_before",
+            "approximate_modifiers",
             "connectors",
         }
     ),
@@ -68,7 +71,7 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
         {"approx", "min", "max", "approx_after", "min_after", "max_after", "period"}
         | {"joiners", "openers"}
     ),
-    "counts": frozenset({"nouns", "modifiers", "year_markers"}),
+    "counts": frozenset({"nouns", "modifiers", "excluded_after", "year_markers", "rank_markers"}),
 }
 _CANONICAL_NOUN = re.compile(r"[a-z][a-z_]*")
 
@@ -173,6 +176,11 @@ def test_counts(lang: str) -> None:
         assert surfaces, canonical
         forms.extend(surfaces)
     _no_fold_duplicates(forms, f"{lang} counted nouns")
+    _no_fold_duplicates(data["modifiers"], f"{lang} count modifiers")
+    for canonical, words in data["excluded_after"].items():
+        assert canonical in data["nouns"], f"excluded_after.{canonical} is no counted noun"
+        assert words, canonical
+        _no_fold_duplicates(words, f"{lang} words after {canonical}")
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -207,6 +215,10 @@ def test_number_words(lang: str) -> None:
         [w for t in tables for w in data[t]], f"{lang} number words (all tables together)"
     )
     assert set(data["articles"]) <= set(data["words"]) | set(data["articles"])
+    assert set(data["bare_fractions"]) <= set(data["fractions"]), "a bare fraction is no fraction"
+    assert not {fold(m) for m in data["approximate_modifiers"]} & {
+        fold(w) for t in tables for w in data[t]
+    }, "an approximate modifier is a number word"
 
 
 @pytest.mark.parametrize("lang", LANGS)

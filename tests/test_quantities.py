@@ -330,3 +330,140 @@ def test_money_and_percent_distractors(text: str, lang: str) -> None:
 def test_percent_words_and_signs(text: str, lang: str, value: float, bound: str | None) -> None:
     q = _one(text, lang, "percent")
     assert (q.value, q.bound) == (value, bound)
+
+
+# -- counts, vague quantities, bare fractions ----------------------------------------
+
+COUNT_FAMILIES = [
+    # nouns of the open list, spelled or in digits
+    ("Le fonds soutiendra onze AI Factories.", "fr", "onze AI Factories", 11.0, "ai_factory"),
+    ("Il faudra 300 travailleurs sur le chantier.", "fr", "300 travailleurs", 300.0, "employee"),
+    ("Le projet occupe cinq immeubles.", "fr", "cinq immeubles", 5.0, "building"),
+    ("Le document fait 210 pages.", "fr", "210 pages", 210.0, "page"),
+    ("L'hébergeur aligne 6 000 cartes.", "fr", "6 000 cartes", 6000.0, "gpu"),
+    ("The vendor ships 12 racks a week.", "en", "12 racks", 12.0, "server"),
+    ("The firm runs three factories in Ohio.", "en", "three factories", 3.0, "factory"),
+    ("Les 27 pays de l'Union ont voté.", "fr", "27 pays", 27.0, "country"),
+    # modifiers before an English noun: listed, brand-like or hyphenated words
+    ("It needs 120 full-time staff.", "en", "120 full-time staff", 120.0, "employee"),
+    ("It will add 900 skilled workers.", "en", "900 skilled workers", 900.0, "employee"),
+    ("It has 80 million daily active users.", "en", "80 million daily active users", 8e7, "user"),
+    # a compound adjective: the noun is singular
+    ("a 500-employee company", "en", "500-employee", 500.0, "employee"),
+    ("a 4,096-GPU machine", "en", "4,096-GPU", 4096.0, "gpu"),
+    # a number before an approximate or collective noun multiplies it
+    ("deux douzaines de serveurs", "fr", "deux douzaines de serveurs", 24.0, "server"),
+    ("three dozen startups", "en", "three dozen startups", 36.0, "startup"),
+    ("3 dz servers", "en", "3 dz servers", 36.0, "server"),
+    # an article with an adjective before an approximate noun is still a figure
+    ("une petite centaine de salariés", "fr", "une petite centaine de salariés", 100.0, "employee"),
+    ("a good dozen startups", "en", "a good dozen startups", 12.0, "startup"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "span", "value", "unit"), COUNT_FAMILIES)
+def test_count_families(text: str, lang: str, span: str, value: float, unit: str) -> None:
+    q = _one(text, lang, "count")
+    assert (q.text, q.unit) == (span, unit)
+    assert q.value == pytest.approx(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "approx"),
+    [
+        ("deux douzaines de serveurs", "fr", True),  # an approximate noun
+        ("a dozen servers", "en", True),  # news writes "a dozen" for a round figure
+        ("3 dz servers", "en", False),  # an exact collective
+        ("36 servers", "en", False),
+    ],
+)
+def test_collective_nouns_approximate_or_exact(text: str, lang: str, approx: bool) -> None:
+    assert _one(text, lang, "count").approx is approx
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # a noun that is not on the list is never counted
+        ("Il a fallu 3 fois plus de temps.", "fr"),
+        ("It took 3 times more users.", "en"),
+        ("Le chantier a duré 2 ans et 5 minutes.", "fr"),
+        # words after the noun that make it another thing
+        ("La banque a émis 2 millions de cartes bancaires.", "fr"),
+        ("Elle possède 3 cartes SIM.", "fr"),
+        ("Le réseau compte 40 postes source.", "fr"),
+        ("Le réseau compte 40 postes électriques.", "fr"),
+        ("Il déploie 100 agents IA.", "fr"),
+        ("Il gère 300 sites web.", "fr"),
+        ("Le modèle a coûté 2 millions d'heures GPU et 5 millions de pages vues.", "fr"),
+        ("Training took 1 million GPU hours.", "en"),
+        ("Training took 1 million GPU-hours.", "en"),
+        ("The site logged 10 million page views.", "en"),
+        # ranks
+        ("It joined the top 10 companies.", "en"),
+        ("It tops the Top 500 supercomputers.", "en"),
+        ("Le top 3 entreprises du secteur.", "fr"),
+    ],
+)
+def test_count_guards(text: str, lang: str) -> None:
+    assert [q for q in extract_quantities(text, lang) if q.kind == "count"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Des milliers de puces ont été livrées.", "fr"),
+        ("Plusieurs centaines d'emplois sont menacés.", "fr"),
+        ("Quelques dizaines de sites ont répondu.", "fr"),
+        ("Des dizaines de milliers de GPU seront livrés.", "fr"),
+        ("Des centaines de millions d'euros ont été investis.", "fr"),
+        ("Thousands of jobs are at stake.", "en"),
+        ("Tens of thousands of GPUs were shipped.", "en"),
+        ("A few dozen servers were installed.", "en"),
+        ("Hundreds of millions of dollars were spent.", "en"),
+        ("Dozens of startups applied.", "en"),
+    ],
+)
+def test_vague_quantities_are_no_mentions(text: str, lang: str) -> None:
+    """No figure is stated: the gold rules leave vague quantities unannotated."""
+    assert extract_quantities(text, lang) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value", "approx"),
+    [
+        ("une centaine de serveurs", "fr", 100.0, True),  # an article: a figure
+        ("une dizaine de milliers de GPU", "fr", 10000.0, True),
+        ("a hundred startups", "en", 100.0, False),  # a multiplier, not a collective
+    ],
+)
+def test_an_article_makes_a_figure(text: str, lang: str, value: float, approx: bool) -> None:
+    q = _one(text, lang, "count")
+    assert (q.value, q.approx) == (value, approx)
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "bound"),
+    [
+        ("Half of the investment will go to Europe.", "Half", None),
+        ("More than half of the staff work remotely.", "More than half", "min"),
+        ("They said half of it was spent.", "half", None),
+    ],
+)
+def test_bare_half_of_states_a_share(text: str, span: str, bound: str | None) -> None:
+    q = _one(text, "en", "percent")
+    assert (q.text, q.value, q.bound, q.flags) == (span, 50.0, bound, ("fraction",))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sales rose in the second half of 2024.",
+        "The first half of the year was slow.",
+        "The other half of the budget goes to chips.",
+        "The western half of the county voted no.",
+        "Cut it in half, then half again.",  # no follower: no share
+    ],
+)
+def test_bare_half_guards(text: str) -> None:
+    assert [q for q in extract_quantities(text, "en") if q.kind == "percent"] == []

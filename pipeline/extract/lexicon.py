@@ -185,6 +185,7 @@ class Lexicon:
     duration_excluded_before: Before
     year_marker_before: Before
     bare_fraction_excluded_before: Before  # "the first half of": no share
+    rank_marker_before: Before  # "the top 10 companies": a rank, no count
     duration_excluded_after: re.Pattern[str]
     number_token: re.Pattern[str]  # one token of a whole spelled number (parse_number)
     cents_after: re.Pattern[str]  # "and 43 cents" after an amount: its hundredths
@@ -454,6 +455,8 @@ def get_lexicon(lang: str) -> Lexicon:
     modifiers = _strings(co, "modifiers", lang=lang, name="counts")
     count_excluded_after: dict[str, re.Pattern[str]] = {}
     for canonical, words_after in _mapping(co, "excluded_after", lang=lang, name="counts").items():
+        if str(canonical) not in nouns.values():
+            raise _fail(lang, "counts", f"excluded_after.{canonical} is no counted noun")
         if not isinstance(words_after, list) or not words_after:
             raise _fail(lang, "counts", f"excluded_after.{canonical} is not a list of words")
         count_excluded_after[str(canonical)] = re.compile(
@@ -481,6 +484,7 @@ def get_lexicon(lang: str) -> Lexicon:
     frac = _alt(list(_mapping(nw, "fractions", lang=lang, name="number_words")))
     fdet = _alt(article_terms + fdet_terms + raw_words)
     apx = _alt(list(_mapping(nw, "approximate", lang=lang, name="number_words")))
+    apx_mod = _alt(_strings(nw, "approximate_modifiers", lang=lang, name="number_words"))
     col = _alt(list(_mapping(nw, "collectives", lang=lang, name="number_words")))
     follow = _word_or_elided(follower_terms)
     bare_fraction_terms = _strings(nw, "bare_fractions", lang=lang, name="number_words")
@@ -514,7 +518,7 @@ def get_lexicon(lang: str) -> Lexicon:
             rf"(?:{WS}+(?:{art}))?(?={WS}+(?:{scale_alt})(?!\w))"
             rf"|(?<!\w)(?P<frac>(?P<fdet>{fdet}){WS}+(?P<fnum>{frac})){look}(?!\w)"
             rf"|(?<!\w)(?P<bfrac>{bare_frac}){look}(?!\w)"
-            rf"|(?<!\w)(?P<apx>(?:(?P<apxart>{art}){WS}+)?(?:{apx}))(?!\w)"
+            rf"|(?<!\w)(?P<apx>(?:(?P<apxart>{art}){WS}+(?:(?:{apx_mod}){WS}+)?)?(?:{apx}))(?!\w)"
             rf"|(?<!\w)(?P<col>(?:(?:{art}){WS}+)?(?:{col}))(?!\w)"
             rf"|(?<!\w)(?P<art>{art})(?={WS}+(?:(?:{scale_alt})(?!\w)|{art_money}))"
             rf"|(?<!\w)(?P<ws>{wseq})(?!\w)",
@@ -598,6 +602,7 @@ def get_lexicon(lang: str) -> Lexicon:
     )
     excl_before = _strings(un, "duration_excluded_before", lang=lang, name="units")
     year_markers = _strings(co, "year_markers", lang=lang, name="counts")
+    rank_markers = _strings(co, "rank_markers", lang=lang, name="counts")
     excl_after = _strings(un, "duration_excluded_after", lang=lang, name="units")
 
     token_words = (
@@ -676,6 +681,7 @@ def get_lexicon(lang: str) -> Lexicon:
             rf"(?<!\w)(?:{_alt(bare_excluded)}){WS}+$", bare_excluded
         ),
         count_excluded_after=count_excluded_after,
+        rank_marker_before=_before(rf"(?<!\w)(?:{_alt(rank_markers)}){WS}*$", rank_markers),
         duration_excluded_after=re.compile(
             rf"(?:{WS}*|[{_HYPHEN_CLASS}])(?:{_alt(excl_after)})(?!\w)", flags
         ),

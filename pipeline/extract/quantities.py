@@ -18,10 +18,23 @@ Its decisions, documented once:
   ``percentage_points`` (a difference of rates, not a share); basis points are
   converted to percentage points.
 * A fraction that states a share ("un quart des", "two thirds of") is a ``percent``
-  (25, 66.67) with the flag ``fraction``.
-* Counts: the noun may follow after up to two modifiers from the data or capitalised
-  brand words ("100,000 Nvidia GPUs"); a four-digit year before such words, or a
-  number right after a model name ("RTX 5090 GPU"), is not a count.
+  (25, 66.67) with the flag ``fraction``; so is a bare fraction of the data before
+  its follower ("Half of the investment"), except after the words that make it a
+  part of a period or a thing ("the second half of 2024", "the other half of").
+* Counts: a number (spelled or in digits) before a noun of the open list of
+  countable things in ``counts.yaml`` ("treize AI Factories", "48 pages", "600
+  ouvriers"); never before any other noun ("3 fois", "2 years" are no counts). The
+  noun may follow after up to two modifiers from the data, capitalised brand words or
+  hyphenated words ("100,000 Nvidia GPUs", "350 permanent jobs", "2,000 well-paid
+  jobs"), or be glued by a hyphen as a compound adjective ("a 300-page report").
+  A four-digit year before such words, a number right after a model name ("RTX 5090
+  GPU") or a rank word ("top 10 companies"), and a noun followed by words that make
+  it another thing ("cartes bancaires", "GPU hours", "pages vues") are no counts.
+  Countries are counted ("12 pays").
+* Vague quantities state no figure and are no mentions: an approximate noun with
+  neither an article nor a number before it ("des milliers de puces", "plusieurs
+  dizaines", "thousands of jobs", "hundreds of millions of dollars"). With one it is
+  a figure ("une centaine", "une petite centaine", "a dozen", "deux douzaines" = 24).
 * Money also reads: hundredths after an amount ("20 dollars and 43 cents", "$20 and
   43c", and a bare "15 dollars 50" only when the clause ends there); a letter
   qualifier before or after "$" in any case ("C$", "hk $", "$ HK", never after an
@@ -208,6 +221,8 @@ def _value(n: _Number, scales: tuple[Scale, ...]) -> tuple[Decimal, tuple[str, .
 
 
 def _is_excluded_count(text: str, start: int, n: _Number, u: _Unit, lex: Lexicon) -> bool:
+    if lex.rank_marker_before.search(text, start, 0, lookback=_LOOKBACK):
+        return True
     if n.digits is not None and _YEAR.fullmatch(n.digits):
         if u.brand_between:
             return True
