@@ -112,6 +112,7 @@ class Errors:
     E301 = "Unknown subject type {kind!r} in {path}"
     E302 = "Predicate data {path} is malformed: {detail}"
     E303 = "Stage data {path} is malformed: {detail}"
+    E304 = "Subject role data {path} is malformed: {detail}"
 
     # reconcile (E350-E399)
     E350 = "Duplicate threshold must be within (0, 1], got {threshold}"
