@@ -399,6 +399,10 @@ def test_collective_nouns_approximate_or_exact(text: str, lang: str, approx: boo
         ("Training took 1 million GPU hours.", "en"),
         ("Training took 1 million GPU-hours.", "en"),
         ("The site logged 10 million page views.", "en"),
+        # a period of years, a product version
+        ("The 2025-2030 projects are funded.", "en"),
+        ("Les projets 2025-2030 sont financés.", "fr"),
+        ("iPhone 15 users will get it first.", "en"),
         # ranks
         ("It joined the top 10 companies.", "en"),
         ("It tops the Top 500 supercomputers.", "en"),
@@ -462,6 +466,7 @@ def test_bare_half_of_states_a_share(text: str, span: str, bound: str | None) ->
         "The first half of the year was slow.",
         "The other half of the budget goes to chips.",
         "The western half of the county voted no.",
+        "Revenue doubled in half of 2024.",
         "Cut it in half, then half again.",  # no follower: no share
     ],
 )

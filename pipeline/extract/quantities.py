@@ -20,15 +20,17 @@ Its decisions, documented once:
 * A fraction that states a share ("un quart des", "two thirds of") is a ``percent``
   (25, 66.67) with the flag ``fraction``; so is a bare fraction of the data before
   its follower ("Half of the investment"), except after the words that make it a
-  part of a period or a thing ("the second half of 2024", "the other half of").
+  part of a period or a thing ("the second half of 2024", "the other half of") or
+  before a year ("half of 2024").
 * Counts: a number (spelled or in digits) before a noun of the open list of
   countable things in ``counts.yaml`` ("treize AI Factories", "48 pages", "600
   ouvriers"); never before any other noun ("3 fois", "2 years" are no counts). The
   noun may follow after up to two modifiers from the data, capitalised brand words or
   hyphenated words ("100,000 Nvidia GPUs", "350 permanent jobs", "2,000 well-paid
   jobs"), or be glued by a hyphen as a compound adjective ("a 300-page report").
-  A four-digit year before such words, a number right after a model name ("RTX 5090
-  GPU") or a rank word ("top 10 companies"), and a noun followed by words that make
+  A four-digit year before such words (or closing a period: "2025-2030 projects"), a
+  number right after a model name ("RTX 5090 GPU", "iPhone 15 users") or a rank word
+  ("top 10 companies"), and a noun followed by words that make
   it another thing ("cartes bancaires", "GPU hours", "pages vues") are no counts.
   Countries are counted ("12 pays").
 * Vague quantities state no figure and are no mentions: an approximate noun with
@@ -83,7 +85,11 @@ _APPOSITION_AFTER = re.compile(r"[ \u00a0]*[,)]")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _DIGIT_NEXT = re.compile(r"[ \u00a0]*\d")
 _CLAUSE_END = re.compile(r"[ \u00a0]*(?:[.;!?)]|$)")
-_MODEL_BEFORE = re.compile(r"(?<!\w)(?:[A-Z]{2,}\w*|[A-Z]+\d+\w*)[ \u00a0]$")
+_MODEL_BEFORE = re.compile(r"(?<!\w)(?:[A-Z]{2,}\w*|[A-Z]+\d+\w*|[a-z]+[A-Z]\w*)[ \u00a0]$")
+# a bare fraction whose follower is followed by a year is a part of that year
+_YEAR_AFTER_FOLLOWER = re.compile(r"[ \u00a0]+\w+[ \u00a0]+(?:19|20)\d\d(?!\d)")
+_YEAR_SPAN = 30  # "2025-2030 projects": two years this close are a period, not a count
+_YEAR_DASH_BEFORE = re.compile(r"(?<!\d)(?:19|20)\d\d[ \u00a0]*[-–—/][ \u00a0]*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,11 +230,19 @@ def _is_excluded_count(text: str, start: int, n: _Number, u: _Unit, lex: Lexicon
     if lex.rank_marker_before.search(text, start, 0, lookback=_LOOKBACK):
         return True
     if n.digits is not None and _YEAR.fullmatch(n.digits):
-        if u.brand_between:
+        if u.brand_between or _YEAR_DASH_BEFORE.search(text, max(0, start - 8), start):
             return True
         if lex.year_marker_before.search(text, start, 0, lookback=_LOOKBACK):
             return True
     return _MODEL_BEFORE.search(text, max(0, start - 16), start) is not None
+
+
+def _is_year_range(n1: _Number, n2: _Number) -> bool:
+    if n1.digits is None or n2.digits is None:
+        return False
+    if not (_YEAR.fullmatch(n1.digits) and _YEAR.fullmatch(n2.digits)):
+        return False
+    return 0 < int(n2.digits) - int(n1.digits) <= _YEAR_SPAN
 
 
 def _is_excluded_duration(
@@ -274,9 +288,11 @@ def _read(text: str, m: re.Match[str], floor: int, lex: Lexicon) -> Quantity | N
     if n1.core.fraction:
         if n1.end != n1.core.end:
             return None
-        bare = m.group("bfrac") is not None
-        if bare and lex.bare_fraction_excluded_before.search(text, start, 0, lookback=_LOOKBACK):
-            return None  # "the first half of 2025": no share
+        if m.group("bfrac") is not None and (
+            lex.bare_fraction_excluded_before.search(text, start, 0, lookback=_LOOKBACK)
+            or _YEAR_AFTER_FOLLOWER.match(text, n1.end)
+        ):
+            return None  # "the first half of 2025", "half of 2025": no share
         hstart, hedge = _hedge_before(text, lead, floor, lex, kind="percent")
         value = n1.core.value * 100
         return _quantity(
@@ -365,6 +381,8 @@ def _read(text: str, m: re.Match[str], floor: int, lex: Lexicon) -> Quantity | N
             end = cents[1]
 
     if kind == "count" and _is_excluded_count(text, start, n1, unit, lex):
+        return None
+    if kind == "count" and n2 is not None and _is_year_range(n1, n2):
         return None
     if kind == "duration" and _is_excluded_duration(text, lead, end, floor, lex, unit=unit.unit):
         return None
