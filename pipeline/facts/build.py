@@ -18,6 +18,7 @@ from pipeline.facts.predicates import classify, cue_hits, features, predicate_mo
 from pipeline.facts.qualifiers import find_stage, find_time
 from pipeline.facts.subjects import (
     DocView,
+    article_topic,
     attach_subject,
     coordinated,
     descriptors,
@@ -25,6 +26,7 @@ from pipeline.facts.subjects import (
     doc_view,
     has_distributive,
     salience,
+    subject_role,
 )
 from pipeline.facts.text import line_bounds
 from pipeline.types import Article, Claim, Evidence, Mention, Qualifiers
@@ -106,28 +108,11 @@ def build_claims(
     cands = doc_candidates(doc, lang=lang, view=view, figures=spans)
     weights = salience(cands)
     excluded = descriptors(cands, figures, text)
+    topic = article_topic(view, cands, lang=lang)
     claims: list[Claim] = []
     for m in sorted(figures, key=lambda x: x.start):
         bounds = _bounds(text, m)
         s_lo, s_hi = bounds
-        attachment = attach_subject(
-            doc,
-            cands,
-            m,
-            type_bonus=model.subject_type_bonus.get(m.kind, {}),
-            salience=weights,
-            excluded=excluded,
-            text=text,
-            bounds=bounds,
-        )
-        if attachment is None:
-            continue
-        subjects = [attachment]
-        if has_distributive(folded, s_lo, s_hi, lang=lang):
-            subjects = [
-                replace(attachment, subject=c.name, type=c.type, candidate=c)
-                for c in coordinated(doc, cands, attachment.candidate)
-            ]
         feats = features(
             kind=m.kind,
             unit=m.quantity.unit,
@@ -138,6 +123,27 @@ def build_claims(
             model=model,
         )
         predicate, p_conf = classify(feats, m.kind, model=model)
+        attachment = attach_subject(
+            doc,
+            cands,
+            m,
+            type_bonus=model.subject_type_bonus.get(m.kind, {}),
+            salience=weights,
+            excluded=excluded,
+            text=text,
+            bounds=bounds,
+            role=subject_role(predicate),
+            topic=topic,
+            lang=lang,
+        )
+        if attachment is None:
+            continue
+        subjects = [attachment]
+        if has_distributive(folded, s_lo, s_hi, lang=lang):
+            subjects = [
+                replace(attachment, subject=c.name, type=c.type, candidate=c)
+                for c in coordinated(doc, cands, attachment.candidate)
+            ]
         value, normalized = m.quantity.value, m.normalized
         if value is None or normalized is None:  # filtered above; keeps mypy informed
             continue

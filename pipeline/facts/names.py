@@ -69,6 +69,8 @@ class SubjectLexicon:
     beneficiary_markers: frozenset[str]
     distributive: frozenset[str]
     name_final_words: Mapping[str, str]
+    reporting_verbs: frozenset[str] = frozenset()
+    funder_verbs: frozenset[str] = frozenset()
 
 
 def fold_apostrophes(text: str) -> str:
@@ -182,6 +184,8 @@ def subject_lexicon(lang: str) -> SubjectLexicon:
         ),
         distributive=frozenset(_key(m) for m in _str_list(data, "distributive", path=path)),
         name_final_words={_key(w): str(k) for k, words in finals.items() for w in words or []},
+        reporting_verbs=frozenset(_key(v) for v in _str_list(data, "reporting_verbs", path=path)),
+        funder_verbs=frozenset(_key(v) for v in _str_list(data, "funder_verbs", path=path)),
     )
 
 

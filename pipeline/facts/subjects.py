@@ -17,9 +17,12 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
+from pathlib import Path
 
+import yaml
 from spacy.tokens import Doc, Span, Token
 
+from pipeline.errors import Errors, LexiconError
 from pipeline.facts.names import (
     SubjectLexicon,
     canonical_name,
@@ -33,6 +36,8 @@ __all__ = [
     "Attachment",
     "Candidate",
     "DocView",
+    "Role",
+    "article_topic",
     "attach_subject",
     "coordinated",
     "descriptors",
@@ -40,6 +45,7 @@ __all__ = [
     "doc_view",
     "has_distributive",
     "salience",
+    "subject_role",
 ]
 
 # spaCy entity labels (model conventions, not words) -> subject type and prior.
@@ -76,6 +82,53 @@ _PAREN_GAP = re.compile(r"\s*\(\s*[^()]{0,40}")
 _COMMA_GAP = re.compile(r"\s*[,:]\s*")
 _TIGHT_GAP = re.compile(r"\s{0,2}")
 _NAME_FOLLOWS = re.compile(r"[\s«\"“'‘’]{0,3}")
+
+
+ROLES_PATH = Path(__file__).parent / "data" / "subject_roles.yaml"
+PROJECT_TYPES = frozenset({"project", "site", "programme"})
+TARGET_SYNTAX = 2.3
+BENEFICIARY_AFTER_SYNTAX = 0.8
+TOPIC_BONUS = 0.6
+PROJECT_CONTEXT_BONUS = 0.4
+_TITLE_MAX = 200
+_TITLE_SPLIT = re.compile(r"\s[:–—|]\s|\s:\s?|:\s")
+_TITLE_MARKS = "#*_ \t"
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """What a figure's predicate says about its subject (``subject_roles.yaml``).
+
+    ``project``: the figure describes a project or site when one is named; ``funding``:
+    money given by a funder, whose subject is the beneficiary.
+    """
+
+    project: bool = False
+    funding: bool = False
+
+
+@cache
+def _role_lists(path: Path = ROLES_PATH) -> tuple[frozenset[str], frozenset[str]]:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+    except (OSError, yaml.YAMLError) as e:
+        raise LexiconError(Errors.E304.format(path=path, detail=e)) from e
+    if not isinstance(data, dict):
+        raise LexiconError(Errors.E304.format(path=path, detail="top level is not a mapping"))
+    lists: list[frozenset[str]] = []
+    for key in ("project_predicates", "funding_predicates"):
+        value = data.get(key)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise LexiconError(Errors.E304.format(path=path, detail=f"{key} is not a list"))
+        lists.append(frozenset(value))
+    return lists[0], lists[1]
+
+
+def subject_role(predicate: str) -> Role:
+    """The :class:`Role` of a figure stating ``predicate`` (raises LexiconError E304)."""
+    project, funding = _role_lists()
+    return Role(project=predicate in project, funding=predicate in funding)
 
 
 @dataclass(frozen=True, slots=True)
@@ -461,6 +514,86 @@ def _proper_noun_candidates(
     return out
 
 
+MIN_SHORT_FORM = 4
+SHORT_FORM_TYPES = frozenset({"company", "project", "site", "programme"})
+
+
+def _short_forms(name: str, lex: SubjectLexicon) -> list[str]:
+    """Leading words of a many-word name that may stand for it ("Redline" for "Redline Data")."""
+    words = name.split()
+    if len(words) < 2:
+        return []
+    forms = [" ".join(words[:k]) for k in range(1, len(words))]
+    return [
+        f
+        for f in forms
+        if len(f) >= MIN_SHORT_FORM
+        and f[:1].isupper()
+        and f.casefold() not in lex.name_final_words
+        and f.casefold() not in lex.determiners
+        and gazetteer_lookup(f) is None
+    ]
+
+
+def _capital_follows(text: str, end: int) -> bool:
+    """Whether a capitalised word follows ``end`` after spaces ("Redline Data")."""
+    rest = text[end : end + 20]
+    word = rest.lstrip(" \t")
+    return len(word) < len(rest) and word[:1].isupper()
+
+
+def _with_short_forms(
+    view: DocView, cands: Sequence[Candidate], lex: SubjectLexicon, pats: _Patterns
+) -> list[Candidate]:
+    """``cands`` plus the later short forms of names first written in full.
+
+    "Redline Data ... Redline expects ... the Redline campus": every "Redline" after the
+    full name is the same subject, whatever label (or none) the recogniser gave it.
+    Names of the gazetteer keep their own aliases; a short form that is itself a name of
+    the article, or that leads a longer capitalised name, is left alone.
+    """
+    names = {c.name for c in cands}
+    first: dict[str, Candidate] = {}
+    for c in cands:
+        if c.source == "entity" and c.type in SHORT_FORM_TYPES and gazetteer_lookup(c.name) is None:
+            first.setdefault(c.name, c)
+    forms: dict[str, Candidate] = {}
+    for name, c in first.items():
+        for form in _short_forms(name, lex):
+            if form not in names:
+                forms.setdefault(form, c)
+    if not forms:
+        return list(cands)
+    kept = list(cands)
+    added: list[Candidate] = []
+    text = view.text
+    for form, full in forms.items():
+        for m in re.finditer(rf"(?<![\w'’-]){re.escape(form)}(?![\w-])", text):
+            start, end = m.span()
+            if start < full.end or _capital_follows(text, end):
+                continue
+            same = [c for c in kept if c.start == start and c.end == end]
+            if any(c.start < end and start < c.end for c in kept if c not in same):
+                continue
+            root = _root(view.doc, start, end)
+            if root is None:
+                continue
+            kept = [c for c in kept if c not in same]
+            added.append(
+                Candidate(
+                    full.name,
+                    full.type,
+                    start,
+                    end,
+                    root.i,
+                    "entity",
+                    full.prior,
+                    _marker(view.folded, start, pats),
+                )
+            )
+    return sorted([*kept, *added], key=lambda c: c.start)
+
+
 def _overlaps(start: int, end: int, cands: Sequence[Candidate]) -> bool:
     return any(c.start < end and start < c.end for c in cands)
 
@@ -505,6 +638,39 @@ def _resolve_ordinal(
     return None
 
 
+_ORDINAL_BLOCK = frozenset({"NOUN", "PROPN", "ADJ", "NUM", "ADP"})
+
+
+def _next_token(doc: Doc, pos: int) -> Token | None:
+    """The first token at or after character ``pos`` that is not a space."""
+    span = doc.char_span(pos, len(doc.text), alignment_mode="expand")
+    if span is None:
+        return None
+    return next((tok for tok in span if not tok.is_space), None)
+
+
+def _qualifies_a_noun(doc: Doc, end: int) -> bool:
+    """Whether the ordinal ending at ``end`` is followed by a noun, adjective or preposition.
+
+    "le premier a signé" points back at a name; "la première tranche" and "the first of
+    the new halls" do not.
+    """
+    nxt = _next_token(doc, end)
+    return nxt is not None and nxt.pos_ in _ORDINAL_BLOCK
+
+
+def _adjectives_then_name(doc: Doc, end: int, cands: Sequence[Candidate]) -> bool:
+    """Whether only adjectives stand between ``end`` and the start of a candidate name."""
+    starts = sorted(c.start for c in cands if end < c.start <= end + 40)
+    if not starts:
+        return False
+    span = doc.char_span(end, starts[0], alignment_mode="expand")
+    if span is None:
+        return False
+    words = [tok for tok in span if not tok.is_space and tok.idx < starts[0]]
+    return bool(words) and all(tok.pos_ == "ADJ" for tok in words)
+
+
 def _anaphora_hits(folded: str, pats: _Patterns, lex: SubjectLexicon) -> list[PhraseHit]:
     if pats.anaphora is None:
         return []
@@ -537,6 +703,7 @@ def doc_candidates(
         for c in _proper_noun_candidates(v, lang, pats, figures)
         if not _overlaps(c.start, c.end, base)
     ]
+    base = _with_short_forms(v, base, lex, pats)
     for hit in find_phrases(folded, pats.epithets):
         root = _root(doc, hit.start, hit.end)
         entry = gazetteer_lookup(hit.tag)
@@ -565,6 +732,8 @@ def doc_candidates(
             continue
         if any(c.start <= follows < c.end for c in base):
             continue
+        if _adjectives_then_name(doc, hit.end, base):
+            continue  # "le groupe norvégien Havstrøm Energi": a cue word, not an anaphor
         root = _root(doc, hit.start, hit.end)
         target = _resolve_back(
             [*base, *resolved],
@@ -588,8 +757,10 @@ def doc_candidates(
         )
     for hit in find_phrases(folded, pats.ordinals):
         root = _root(doc, hit.start, hit.end)
+        if root is None or _qualifies_a_noun(doc, hit.end):
+            continue  # "la première tranche", "the first of the halls": no company named
         target = _resolve_ordinal(doc, base, hit.start, int(hit.tag))
-        if root is None or target is None or _overlaps(hit.start, hit.end, resolved):
+        if target is None or _overlaps(hit.start, hit.end, resolved):
             continue
         resolved.append(
             replace(
@@ -682,8 +853,18 @@ def _syntax_score(doc: Doc, cand: Candidate, mroot: Token, subjects: Mapping[int
 
 
 def _counterparty(
-    cands: Sequence[Candidate], chosen: Candidate, lo: int, hi: int, mention: Mention
+    cands: Sequence[Candidate],
+    chosen: Candidate,
+    lo: int,
+    hi: int,
+    mention: Mention,
+    *,
+    funders: Sequence[Candidate] = (),
 ) -> str | None:
+    """The other party named in the figure's sentence: a funder, else a marked name."""
+    for c in funders:
+        if c.name != chosen.name and c.source in ("entity", "epithet"):
+            return c.name
     for c in sorted(cands, key=lambda c: abs(c.start - mention.start)):
         if (
             lo <= c.start
@@ -709,6 +890,103 @@ def descriptors(
     )
 
 
+def article_topic(view: DocView, cands: Sequence[Candidate], *, lang: str) -> str | None:
+    """The subject an article is about: the name heading its title line, or None.
+
+    A title is the first line of a text that has more ("Nordlys AI Campus : ...",
+    "# Cloud : ..."). The name before a title colon wins when the article names it
+    ("X : ..."), else the first candidate of the title. Places are never topics
+    ("Marseille : Azur Datacentres lance ..." is about Azur Datacentres).
+    """
+    text = view.text
+    nl = text.find("\n")
+    if nl < 0 or nl > _TITLE_MAX:
+        return None
+    names = {c.name for c in cands if c.type != "country"}
+    parts = _TITLE_SPLIT.split(text[:nl], maxsplit=1)
+    if len(parts) == 2:
+        lead = canonical_name(parts[0].strip(_TITLE_MARKS), lang)
+        if lead in names:
+            return lead
+    in_title = [c for c in cands if c.end <= nl and c.type != "country"]
+    return in_title[0].name if in_title else None
+
+
+def _subject_verbs(token: Token) -> dict[int, Token]:
+    """Token index -> verb, for the subjects of the verbs above ``token`` (nearest first)."""
+    out: dict[int, Token] = {}
+    for hops, anc in enumerate((token, *token.ancestors)):
+        if hops >= 6:
+            break
+        for child in anc.children:
+            if not child.dep_.startswith("nsubj"):
+                continue
+            subj = child
+            if "Rel" in child.morph.get("PronType", []) and anc.head.i != anc.i:
+                subj = anc.head
+            out.setdefault(subj.i, anc)
+    return out
+
+
+def _under_verb(doc: Doc, cand: Candidate, mroot: Token, limit: int = 5) -> bool:
+    """Whether ``cand`` hangs under the verb governing the figure, not through its subject.
+
+    "X will spend $2bn on the first phase of the Y campus": Y is what the money goes to.
+    """
+    verb = next((a for a in (mroot, *mroot.ancestors) if a.pos_ in ("VERB", "AUX")), None)
+    if verb is None:
+        return False
+    tok = doc[cand.root]
+    for _ in range(limit):
+        if tok.dep_.startswith("nsubj") or tok.i == tok.head.i:
+            return False
+        tok = tok.head
+        if tok.i == verb.i:
+            return True
+    return False
+
+
+def _in_reach(cands: Sequence[Candidate], lo: int, hi: int, excluded: frozenset[int]) -> bool:
+    """Whether an organisation or project is named in ``[lo, hi)`` or just before it."""
+    return any(
+        c.type != "country"
+        and c.start not in excluded
+        and c.end <= hi
+        and (c.start >= lo or lo - c.end <= _CONTEXT_CHARS)
+        for c in cands
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Roles:
+    """Parties of the figure's sentence read from its verbs."""
+
+    sources: frozenset[int]  # subjects of reporting verbs
+    funders: frozenset[int]  # subjects of funder verbs
+    subjects: frozenset[int]  # direct subjects of the other verbs
+
+
+def _sentence_roles(mroot: Token, lex: SubjectLexicon | None) -> _Roles:
+    sources: set[int] = set()
+    funders: set[int] = set()
+    plain: set[int] = set()
+    for subj, verb in _subject_verbs(mroot).items():
+        lemma = verb.lemma_.casefold()
+        if lex is not None and lemma in lex.reporting_verbs:
+            sources.add(subj)
+        elif lex is not None and lemma in lex.funder_verbs:
+            funders.add(subj)
+        else:
+            plain.add(subj)
+    return _Roles(frozenset(sources), frozenset(funders), frozenset(plain))
+
+
+def _is_party(doc: Doc, cand: Candidate, parties: frozenset[int]) -> bool:
+    """Whether ``cand`` is (or heads a phrase that is) one of the ``parties`` tokens."""
+    tok = doc[cand.root]
+    return tok.i in parties or (tok.head.i in parties and tok.dep_ in NOMINAL_DEPS)
+
+
 def attach_subject(
     doc: Doc,
     cands: Sequence[Candidate],
@@ -719,11 +997,16 @@ def attach_subject(
     excluded: frozenset[int] = frozenset(),
     text: str | None = None,
     bounds: tuple[int, int] | None = None,
+    role: Role = Role(),
+    topic: str | None = None,
+    lang: str | None = None,
 ) -> Attachment | None:
     """The subject of ``mention`` among ``cands`` (see the module docstring), or None.
 
     ``text`` is ``doc.text`` when the caller has it; ``bounds`` the figure's sentence
-    when it is narrower than the mention's (a title run into the next line).
+    when it is narrower than the mention's (a title run into the next line). ``role``
+    says what the figure's predicate describes, ``topic`` is the article's subject
+    (:func:`article_topic`), ``lang`` the language of the reporting and funder verbs.
     """
     s_lo = mention.sentence_start
     s_hi = s_lo + len(mention.sentence)
@@ -733,15 +1016,29 @@ def attach_subject(
     if mroot is None:
         return None
     subjects = _governing_subjects(mroot)
+    roles = _sentence_roles(mroot, subject_lexicon(lang) if lang else None)
     text = doc.text if text is None else text
+    reach = _in_reach(cands, s_lo, s_hi, excluded)
+    funders: list[Candidate] = []
     scored: list[tuple[float, Candidate]] = []
-    for c in cands:
-        outside = not (s_lo <= c.start and c.end <= s_hi)
-        if outside or (c.start < mention.end and mention.start < c.end):
+    for cand in cands:
+        outside = not (s_lo <= cand.start and cand.end <= s_hi)
+        if outside or (cand.start < mention.end and mention.start < cand.end):
             continue
-        if c.start in excluded:
+        if cand.start in excluded:
             continue  # "100 000 GPU Nvidia": the maker of the counted thing
+        c = cand
+        if role.funding and _is_party(doc, cand, roles.funders):
+            funders.append(cand)
+            c = replace(cand, marker="counterparty")  # "Enova a accordé une subvention de"
         syn = _syntax_score(doc, c, mroot, subjects)
+        if (
+            role.project
+            and c.type in PROJECT_TYPES
+            and c.marker != "counterparty"
+            and _under_verb(doc, c, mroot)
+        ):
+            syn = max(syn, TARGET_SYNTAX)
         if c.end <= mention.start:
             gap = text[c.end : mention.start]
             pos = math.exp(-(mention.start - c.end) / 150)
@@ -749,11 +1046,13 @@ def attach_subject(
                 syn = max(syn, 2.0)
         elif syn > 0:
             pos = -0.3
+        elif c.marker == "beneficiary":
+            syn, pos = BENEFICIARY_AFTER_SYNTAX, -0.3  # "... 1,200 acres for Redline Data"
         else:
             continue
         adj = {"counterparty": -1.5, "beneficiary": 0.6}.get(c.marker or "", 0.0)
-        if c.type == "country" and syn < COUNTRY_MIN_SYNTAX:
-            continue  # a place is where, not who, unless it is the verb's subject
+        if c.type == "country" and not _place_allowed(doc, c, roles, syn=syn, reach=reach):
+            continue  # a place is where, not who
         score = c.prior + syn + pos + adj + type_bonus.get(c.type, 0.0)
         scored.append((score, c))
     scored.sort(key=lambda sc: -sc[0])
@@ -766,7 +1065,7 @@ def attach_subject(
             best.type,
             round(min(confidence, 0.95), 3),
             best,
-            _counterparty(cands, best, s_lo, s_hi, mention),
+            _counterparty(cands, best, s_lo, s_hi, mention, funders=funders),
         )
     context: list[tuple[float, Candidate]] = []
     for c in cands:
@@ -775,6 +1074,10 @@ def attach_subject(
         if c.start in excluded:
             continue
         adj = -0.8 if c.marker == "counterparty" else 0.0
+        if c.name == topic:
+            adj += TOPIC_BONUS
+        if role.project and c.type in PROJECT_TYPES:
+            adj += PROJECT_CONTEXT_BONUS
         score = (
             math.exp(-(s_lo - c.end) / 400)
             + 0.6 * salience.get(c.name, 0.0)
@@ -793,8 +1096,22 @@ def attach_subject(
         best.type,
         round(confidence, 3),
         best,
-        _counterparty(cands, best, s_lo, s_hi, mention),
+        _counterparty(cands, best, s_lo, s_hi, mention, funders=funders),
     )
+
+
+def _place_allowed(doc: Doc, cand: Candidate, roles: _Roles, *, syn: float, reach: bool) -> bool:
+    """Whether a place may be the figure's subject.
+
+    Only as the subject of the figure's verb ("la ville compte une vingtaine de centres"),
+    never as the source of a reported figure ("Bercy évoque 5 000 emplois"), and beside
+    the verb only when no organisation or project is in reach ("Abilene, Texas").
+    """
+    if _is_party(doc, cand, roles.sources):
+        return False
+    if doc[cand.root].i in roles.subjects:
+        return True
+    return syn >= COUNTRY_MIN_SYNTAX and not reach
 
 
 def coordinated(doc: Doc, cands: Sequence[Candidate], chosen: Candidate) -> list[Candidate]:
