@@ -137,6 +137,16 @@ def test_missing_ray_is_a_usage_error(monkeypatch: pytest.MonkeyPatch, missing: 
         next(ray_engine.ray_outcomes(iter([]), lang="fr", currency="USD", model=None))
 
 
+@pytest.mark.parametrize("n", [1, 3])
+def test_quarantine_only_batches_start_no_ray(n: int) -> None:
+    pytest.importorskip("ray", reason="Ray is the optional extra 'ray'")
+    none: list[Article] = []
+    batches = iter([([QUARANTINED], none) for _ in range(n)])
+    got = list(ray_engine.ray_outcomes(batches, lang="fr", currency="USD", model=None))
+    assert got == [([QUARANTINED], [])] * n
+    assert not sys.modules["ray"].is_initialized()
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("field", FIELDS)
 def test_ray_outcomes_equal_local(field: str) -> None:

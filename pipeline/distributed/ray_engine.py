@@ -175,7 +175,8 @@ def _run_window(
         {"index": i, "articles": _dumps([asdict(a) for a in articles])}
         for i, (_, articles) in enumerate(window)
     ]
-    ds = ray.data.from_items(items, override_num_blocks=min(len(items), workers * 4))
+    actors = min(workers, len(items))  # no idle actor (Ray warns about one) on a short window
+    ds = ray.data.from_items(items, override_num_blocks=min(len(items), actors * 4))
     ds = ds.map_batches(
         _Analyser,
         fn_constructor_kwargs={
@@ -184,7 +185,7 @@ def _run_window(
             "model": None if model is None else str(model),
         },
         batch_size=1,
-        compute=ray.data.ActorPoolStrategy(size=workers),
+        compute=ray.data.ActorPoolStrategy(size=actors),
         num_cpus=1,
         batch_format="numpy",
     )
@@ -215,11 +216,16 @@ def ray_outcomes(
     if window < 1:
         raise UsageError(Errors.E503.format(name="window", detail="must be at least 1"))
     ray = _import_ray()
-    started = _start(ray, address=address, workers=workers)
+    started: bool | None = None  # Ray starts with the first window that has articles
     try:
-        _configure(ray)
         for chunk in _windows(batches, window):
             with_articles = [b for b in chunk if b[1]]
+            if not with_articles:  # quarantines only: nothing for Ray to do
+                yield from ((quarantined, []) for quarantined, _ in chunk)
+                continue
+            if started is None:
+                started = _start(ray, address=address, workers=workers)
+                _configure(ray)
             results = _run_window(
                 ray, with_articles, lang=lang, currency=currency, model=model, workers=workers
             )
