@@ -69,6 +69,7 @@ class RunOptions:
     resume: bool = False
     argv: tuple[str, ...] = ()
     store: Path | None = None
+    ray_address: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,6 +305,18 @@ def _versions(opts: RunOptions, languages: Iterable[str]) -> dict[str, Any]:
 def _outcomes(
     batches: Iterator[tuple[list[Quarantine], list[Article]]], opts: RunOptions
 ) -> Iterator[tuple[list[Quarantine], list[ArticleOutcome]]]:
+    if opts.engine == "ray":
+        from pipeline.distributed import ray_outcomes
+
+        yield from ray_outcomes(
+            batches,
+            lang=opts.lang,
+            currency=opts.currency,
+            model=opts.model,
+            address=opts.ray_address,
+            workers=opts.workers,
+        )
+        return
     if opts.workers == 1:
         for quarantined, articles in batches:
             yield (
@@ -530,6 +543,7 @@ def run_json(opts: RunOptions, summary: RunSummary, started: float) -> dict[str,
             "currency": opts.currency,
             "workers": opts.workers,
             "engine": opts.engine,
+            "ray_address": opts.ray_address,
             "model": None if opts.model is None else str(opts.model),
             "store": None if opts.store is None else str(opts.store),
         },

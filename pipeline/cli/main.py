@@ -41,6 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--currency", default="USD", help="ISO 4217 code money is converted to")
     run.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     run.add_argument("--engine", choices=("local", "ray"), default="local")
+    run.add_argument(
+        "--ray-address",
+        default=None,
+        metavar="ADDR",
+        help="Ray cluster to join with --engine ray (ray://host:10001 or auto); default: local",
+    )
     run.add_argument("--model", type=Path, default=None, help="a trained model directory")
     run.add_argument(
         "--resume", action="store_true", help="go on with an interrupted run in the same DIR"
@@ -105,11 +111,10 @@ def _cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
         resume=args.resume,
         argv=("newsfacts", *argv),
         store=args.store,
+        ray_address=args.ray_address,
     )
     console = Console(stderr=True)
     show = console.is_terminal and not args.quiet
-    if opts.engine == "ray":
-        raise UsageError("--engine ray is not available in this version; use --engine local")
     if show:
         from rich.progress import (
             BarColumn,
