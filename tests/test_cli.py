@@ -295,3 +295,14 @@ def test_store_rerun_adds_no_support(tmp_path: Path) -> None:
 def test_store_path_must_be_a_duckdb_file(tmp_path: Path) -> None:
     code = main(["run", str(CORPUS), "--out", str(tmp_path), "--store", "x.jsonl"])
     assert code == 2
+
+
+@pytest.mark.slow
+def test_ray_engine_writes_the_same_outputs(tmp_path: Path) -> None:
+    pytest.importorskip("ray", reason="Ray is the optional extra 'ray'")
+    dump = CORPUS / "en"
+    local, ray = tmp_path / "local", tmp_path / "ray"
+    assert main(["run", str(dump), "--out", str(local), "--quiet"]) == 0
+    assert main(["run", str(dump), "--out", str(ray), "--quiet", "--engine", "ray"]) == 0
+    for name in OUTPUTS:
+        assert (ray / name).read_bytes() == (local / name).read_bytes(), name
