@@ -140,9 +140,10 @@ def _mentions_of(
     day = parse_day(article.published)
     table = fx_table()
     bounds = _sentence_bounds(doc)
+    text = article.text  # == doc.text, which spaCy rebuilds on every access
     out: list[Mention] = []
     for q in quantities:
-        sentence, sentence_start = _sentence_of(doc.text, bounds, q)
+        sentence, sentence_start = _sentence_of(text, bounds, q)
         out.append(
             Mention(
                 article_id=article.id,

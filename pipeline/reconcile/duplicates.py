@@ -17,6 +17,8 @@ from collections import defaultdict
 from collections.abc import Mapping
 from hashlib import blake2b
 
+import numpy as np
+
 from pipeline.errors import Errors, ReconciliationError
 
 __all__ = [
@@ -35,7 +37,11 @@ _PRIME = (1 << 61) - 1
 _MASK = (1 << 32) - 1
 _WORD = re.compile(r"\w+")
 _RNG = random.Random(20250101)
-_PARAMS = tuple((_RNG.randrange(1, _PRIME), _RNG.randrange(0, _PRIME)) for _ in range(NUM_PERM))
+# Shingle hashes, multipliers and offsets are below 2**32, so a * h + b < 2**64 and the
+# whole signature is computed in uint64 without overflow.
+_PARAMS = tuple((_RNG.randrange(1, _MASK), _RNG.randrange(0, _MASK)) for _ in range(NUM_PERM))
+_A = np.array([a for a, _ in _PARAMS], dtype=np.uint64)[:, None]
+_B = np.array([b for _, b in _PARAMS], dtype=np.uint64)[:, None]
 
 
 def _shingle_hashes(text: str) -> set[int]:
@@ -45,7 +51,7 @@ def _shingle_hashes(text: str) -> set[int]:
     size = min(SHINGLE, len(words))
     return {
         int.from_bytes(
-            blake2b(" ".join(words[i : i + size]).encode("utf-8"), digest_size=8).digest(),
+            blake2b(" ".join(words[i : i + size]).encode("utf-8"), digest_size=4).digest(),
             "little",
         )
         for i in range(len(words) - size + 1)
@@ -57,7 +63,9 @@ def article_fingerprint(text: str) -> tuple[int, ...]:
     hashes = _shingle_hashes(text)
     if not hashes:
         return ()
-    return tuple(min(((a * h + b) % _PRIME) & _MASK for h in hashes) for a, b in _PARAMS)
+    h = np.fromiter(hashes, dtype=np.uint64, count=len(hashes))[None, :]
+    signature = (((_A * h + _B) % np.uint64(_PRIME)) & np.uint64(_MASK)).min(axis=1)
+    return tuple(int(x) for x in signature)
 
 
 def similarity(a: tuple[int, ...], b: tuple[int, ...]) -> float:
