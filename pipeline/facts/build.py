@@ -121,6 +121,7 @@ def build_claims(
             cues=cue_hits(folded, lang, start=s_lo, end=s_hi),
             near_percent=_near_percent(m, mentions, text),
             model=model,
+            folded=folded,
         )
         predicate, p_conf = classify(feats, m.kind, model=model)
         attachment = attach_subject(

@@ -129,9 +129,36 @@ def _cue_patterns(lang: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
     return stems + words
 
 
+def _longest(hits: Sequence[PhraseHit]) -> list[PhraseHit]:
+    """``hits`` less those inside a longer hit of another predicate.
+
+    "investors" is a funding word, though it starts with the investment stem "invest".
+    """
+    return [
+        h
+        for h in hits
+        if not any(
+            o.tag != h.tag
+            and o.start <= h.start
+            and h.end <= o.end
+            and (o.end - o.start) > (h.end - h.start)
+            for o in hits
+        )
+    ]
+
+
 def cue_hits(folded: str, lang: str, *, start: int = 0, end: int = -1) -> list[PhraseHit]:
-    """Predicate cue words of ``lang`` in ``folded[start:end]`` (tag = predicate)."""
-    return find_phrases(folded, _cue_patterns(lang), start=start, end=end)
+    """Predicate cue words of ``lang`` in ``folded[start:end]`` (tag = predicate).
+
+    Where cues of two predicates overlap, the longer one is kept.
+    """
+    return _longest(find_phrases(folded, _cue_patterns(lang), start=start, end=end))
+
+
+# Between a figure and a cue that names it ("20 milliards d'euros d'investissements",
+# "$5bn of capex"): at most a short word or an elision, no punctuation.
+_ADJACENT_GAP = re.compile(r"[\s']{0,2}(?:[^\W\d_]{1,2}'?)?[\s']{0,2}")
+ADJACENT_CHARS = 5
 
 
 def features(
@@ -143,8 +170,13 @@ def features(
     cues: Sequence[PhraseHit],
     near_percent: bool = False,
     model: PredicateModel | None = None,
+    folded: str | None = None,
 ) -> dict[str, float]:
-    """Feature values of a figure at ``[start, end)`` given the cue hits around it."""
+    """Feature values of a figure at ``[start, end)`` given the cue hits around it.
+
+    With the ``folded`` text, a cue right after the figure that names it ("20 milliards
+    d'euros d'investissements") weighs as much as one before it.
+    """
     m = model or predicate_model()
     feats: dict[str, float] = {"bias": 1.0, f"kind:{kind}": 1.0}
     if unit:
@@ -158,6 +190,8 @@ def features(
             distance, factor = start - hit.end, 1.0
         elif hit.start >= end:
             distance, factor = hit.start - end, m.after_factor
+            if folded is not None and _names_figure(folded, end, hit.start):
+                factor = 1.0
         else:
             distance, factor = 0, 1.0
         if distance > m.window_chars:
@@ -168,6 +202,11 @@ def features(
         name = f"cue:{hit.tag}"
         feats[name] = max(feats.get(name, 0.0), value)
     return feats
+
+
+def _names_figure(folded: str, end: int, cue_start: int) -> bool:
+    gap = folded[end:cue_start]
+    return len(gap) <= ADJACENT_CHARS and _ADJACENT_GAP.fullmatch(gap) is not None
 
 
 def score_predicates(

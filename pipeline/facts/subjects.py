@@ -86,7 +86,7 @@ _NAME_FOLLOWS = re.compile(r"[\s«\"“'‘’]{0,3}")
 
 ROLES_PATH = Path(__file__).parent / "data" / "subject_roles.yaml"
 PROJECT_TYPES = frozenset({"project", "site", "programme"})
-TARGET_SYNTAX = 2.3
+TARGET_SYNTAX = 3.5  # beats the verb's subject before the figure
 BENEFICIARY_AFTER_SYNTAX = 0.8
 TOPIC_BONUS = 0.6
 PROJECT_CONTEXT_BONUS = 0.4
@@ -196,7 +196,9 @@ def _marker_before(words: Sequence[str], lex: SubjectLexicon) -> re.Pattern[str]
     if not words:
         return None
     dets = _alternation([*lex.determiners, *lex.elisions])
-    det_part = rf"(?:(?:{dets})\s*)?" if dets else ""
+    # "avec le groupe norvégien Aker", "par le fonds suisse Alpenrock Capital": after a
+    # determiner, a cue noun and an adjective may stand between the marker and the name.
+    det_part = rf"(?:(?:{dets})\s*(?:[\w-]+\s+){{0,2}})?" if dets else ""
     return re.compile(rf"(?:^|[^\w'])(?:{_alternation(words)})\s*{det_part}[«\"“]?\s*$")
 
 
@@ -1051,7 +1053,10 @@ def attach_subject(
         else:
             continue
         adj = {"counterparty": -1.5, "beneficiary": 0.6}.get(c.marker or "", 0.0)
-        if c.type == "country" and not _place_allowed(doc, c, roles, syn=syn, reach=reach):
+        before = c.end <= mention.start
+        if c.type == "country" and not _place_allowed(
+            doc, c, roles, syn=syn, reach=reach, before=before
+        ):
             continue  # a place is where, not who
         score = c.prior + syn + pos + adj + type_bonus.get(c.type, 0.0)
         scored.append((score, c))
@@ -1076,8 +1081,8 @@ def attach_subject(
         adj = -0.8 if c.marker == "counterparty" else 0.0
         if c.name == topic:
             adj += TOPIC_BONUS
-        if role.project and c.type in PROJECT_TYPES:
-            adj += PROJECT_CONTEXT_BONUS
+        if (role.project or (role.funding and roles.funders)) and c.type in PROJECT_TYPES:
+            adj += PROJECT_CONTEXT_BONUS  # a grant goes to the project, not its builders
         score = (
             math.exp(-(s_lo - c.end) / 400)
             + 0.6 * salience.get(c.name, 0.0)
@@ -1100,7 +1105,9 @@ def attach_subject(
     )
 
 
-def _place_allowed(doc: Doc, cand: Candidate, roles: _Roles, *, syn: float, reach: bool) -> bool:
+def _place_allowed(
+    doc: Doc, cand: Candidate, roles: _Roles, *, syn: float, reach: bool, before: bool
+) -> bool:
     """Whether a place may be the figure's subject.
 
     Only as the subject of the figure's verb ("la ville compte une vingtaine de centres"),
@@ -1109,8 +1116,9 @@ def _place_allowed(doc: Doc, cand: Candidate, roles: _Roles, *, syn: float, reac
     """
     if _is_party(doc, cand, roles.sources):
         return False
-    if doc[cand.root].i in roles.subjects:
-        return True
+    root = doc[cand.root]
+    if before and root.i in roles.subjects and root.dep_ == "nsubj":
+        return True  # an active subject; a passive one receives ("le pays sera doté de")
     return syn >= COUNTRY_MIN_SYNTAX and not reach
 
 
