@@ -29,7 +29,13 @@ def table(results: list[SuiteResult], *, markdown: bool) -> str:
     """The results as an aligned text table, or a Markdown one."""
     header = ("suite", "in scope", "out of scope", "correct", "accuracy")
     rows = [
-        (r.suite, str(r.in_scope), str(r.out_of_scope), str(r.correct), f"{r.accuracy:.1%}")
+        (
+            r.suite,
+            str(r.in_scope),
+            str(r.out_of_scope),
+            str(r.correct),
+            f"{r.accuracy:.1%}" if r.in_scope else "— (none in scope)",
+        )
         for r in results
     ]
     if markdown:
