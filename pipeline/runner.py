@@ -30,7 +30,7 @@ from spacy.tokens import Doc
 
 from pipeline import __version__
 from pipeline.checkpoint import Checkpoint, claim_from_json, claim_to_json
-from pipeline.errors import Errors, ModelError, UsageError
+from pipeline.errors import Errors, UsageError
 from pipeline.factories import PUBLISHED_KEY, QUANTITIES_KEY
 from pipeline.ingest import SkippedFile, iter_articles
 from pipeline.lang import available_languages
@@ -585,16 +585,3 @@ def _attach_log(path: Path) -> None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)
-
-
-def check_model(opts: RunOptions) -> None:
-    """Load every pipeline once up front so that a broken model fails fast (exit 1)."""
-    from pipeline.nlp import load_pipeline
-
-    for code in available_languages() if opts.lang == "auto" else (opts.lang,):
-        try:
-            load_pipeline(code, opts.model)
-        except ModelError:
-            raise
-        except OSError as e:
-            raise ModelError(Errors.E007.format(name=code, detail=e)) from e
