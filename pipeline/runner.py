@@ -283,8 +283,15 @@ def _check_options(opts: RunOptions) -> None:
         raise UsageError(Errors.E011.format(option="--workers", detail="must be at least 1"))
     if opts.engine not in ("local", "ray"):
         raise UsageError(Errors.E011.format(option="--engine", detail="local or ray"))
-    if opts.model is not None and not opts.model.exists():
-        raise UsageError(Errors.E011.format(option="--model", detail=f"{opts.model} not found"))
+    if opts.model is not None:
+        from pipeline.nlp import model_language
+
+        if not opts.model.exists():
+            detail = f"{opts.model} not found"
+            raise UsageError(Errors.E011.format(option="--model", detail=detail))
+        if model_language(opts.model) is None:
+            detail = f"{opts.model} is not a model folder (no meta.json with a language)"
+            raise UsageError(Errors.E011.format(option="--model", detail=detail))
     if opts.store is not None and opts.store.suffix not in STORE_SUFFIXES:
         detail = f"{opts.store} is not a .duckdb file (write --store=PATH after the inputs)"
         raise UsageError(Errors.E011.format(option="--store", detail=detail))

@@ -253,6 +253,8 @@ def test_hostile_dump_is_fully_accounted_for(tmp_path: Path) -> None:
         (["conflicts", "{tmp}"], 2),
         (["facts", "{tmp}"], 2),
         (["evaluate"], 2),
+        (["run", "corpus", "--out", "{tmp}", "--model", "{tmp}"], 2),
+        (["run", "corpus", "--out", "{tmp}", "--model", "no/such/model"], 2),
         (["evaluate", "{tmp}"], 2),
     ],
 )
