@@ -474,3 +474,130 @@ def test_unclassified_restatement_is_dropped(
 def test_contract_named_before_agreement(text: str, figure: str, predicate: str) -> None:
     figures: list[Figure] = [(figure, "money", 1.7e10, USD)]
     assert claim_of(claims_for(text, figures), figure).predicate == predicate
+
+
+# --- subject choice among several names (project vs builders, funder vs beneficiary) ---
+
+SUBJECT_FAMILIES: list[tuple[str, str, list[Figure], str, str, str]] = [
+    (  # an ordinal before a noun points back at nothing; the article's project is preferred
+        "fr",
+        (
+            "Nscale et Aker ont présenté le projet Tordal près de Bergen. "
+            "La première tranche représente un investissement de 500 millions d'euros."
+        ),
+        [("500 millions d'euros", "money", 5e8, "EUR")],
+        "500 millions d'euros",
+        "Tordal",
+        "investment",
+    ),
+    (  # the named project the money is spent on wins over the spenders
+        "en",
+        "Atlas Compute and Vika Energy will spend $3 billion on the first phase of the "
+        "Halden AI Campus, a data centre in Norway.",
+        [("$3 billion", "money", 3e9, USD)],
+        "$3 billion",
+        "Halden AI Campus",
+        "investment",
+    ),
+    (  # a title "Name : ..." makes the article's topic
+        "fr",
+        (
+            "Tordal Campus : Nscale et Aker lancent un chantier géant\n\n"
+            "Nscale et Aker ont présenté lundi le Tordal Campus. "
+            "Le chantier devrait créer environ 400 emplois, selon la commune."
+        ),
+        [("400 emplois", "count", 400, "job")],
+        "400 emplois",
+        "Tordal Campus",
+        "jobs",
+    ),
+    (  # a place that reports a figure is its source, not its subject
+        "fr",
+        (
+            "Le projet Tordal prévoit un campus de calcul. "
+            "Lyon évoque jusqu'à 2 000 emplois directs créés dans la région."
+        ),
+        [("2 000 emplois", "count", 2000, "job")],
+        "2 000 emplois",
+        "Tordal",
+        "jobs",
+    ),
+    (  # the subject of a funder verb is the other party of a funding figure
+        "fr",
+        (
+            "La start-up Quantia a levé 50 millions d'euros auprès de plusieurs fonds. "
+            "Le fonds Alpina apporte à lui seul 20 millions d'euros."
+        ),
+        [
+            ("50 millions d'euros", "money", 5e7, "EUR"),
+            ("20 millions d'euros", "money", 2e7, "EUR"),
+        ],
+        "20 millions d'euros",
+        "Quantia",
+        "funding",
+    ),
+    (  # money put in by investors is funding, not investment
+        "en",
+        (
+            "Nscale has raised $200 million in a new round. "
+            "Investors include a pension fund that put in $40 million."
+        ),
+        [("$200 million", "money", 2e8, USD), ("$40 million", "money", 4e7, USD)],
+        "$40 million",
+        "Nscale",
+        "funding",
+    ),
+    (  # a cue right after the figure names it ("d'investissements")
+        "fr",
+        (
+            "Le plan France 2030 a été présenté jeudi. Son enveloppe doit servir de "
+            "levier pour attirer 20 milliards d'euros d'investissements privés."
+        ),
+        [("20 milliards d'euros", "money", 2e10, "EUR")],
+        "20 milliards d'euros",
+        "France 2030",
+        "investment",
+    ),
+    (  # a place named after the figure is where, not who, when a project is in reach
+        "fr",
+        (
+            "Le projet Stargate avance malgré les critiques. "
+            "La construction de huit centres de données à Abilene, Texas, a débuté."
+        ),
+        [("huit centres de données", "count", 8, "data_center")],
+        "huit centres de données",
+        "Stargate",
+        "data_center_count",
+    ),
+    (  # a short form after the full name is the same subject
+        "en",
+        (
+            "Commissioners approved a rezoning for Brightwater Data on Monday. "
+            "Brightwater expects 400 permanent jobs at the site."
+        ),
+        [("400 permanent jobs", "count", 400, "job")],
+        "400 permanent jobs",
+        "Brightwater Data",
+        "jobs",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "figures", "figure", "subject", "predicate"), SUBJECT_FAMILIES
+)
+def test_subject_families(
+    lang: str, text: str, figures: list[Figure], figure: str, subject: str, predicate: str
+) -> None:
+    claim = claim_of(claims_for(text, figures, lang), figure)
+    assert (claim.subject, claim.predicate) == (subject, predicate)
+
+
+def test_funder_is_the_counterparty() -> None:
+    text = (
+        "La start-up Quantia a levé 50 millions d'euros auprès de plusieurs fonds. "
+        "Le fonds Alpina apporte à lui seul 20 millions d'euros."
+    )
+    figures: list[Figure] = [("20 millions d'euros", "money", 2e7, "EUR")]
+    claim = claim_of(claims_for(text, figures, "fr"), "20 millions d'euros")
+    assert claim.qualifiers.counterparty == "Alpina"

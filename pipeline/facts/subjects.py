@@ -311,6 +311,9 @@ def _cue_type(
     """Subject type from a cue word before the name or in an apposition after it."""
     cue_types = dict(lex.cue_words)
     folded = view.folded
+    for cue, inner in lex.cue_words:  # the recogniser took the cue word in: "projet Tordal"
+        if folded.startswith(cue + " ", start) and start + len(cue) + 1 < end:
+            return inner
     if pats.cue_before is not None:
         lo = max(0, start - 60)
         found = pats.cue_before.search(folded, lo, start)
@@ -551,10 +554,9 @@ def _with_short_forms(
 
     "Redline Data ... Redline expects ... the Redline campus": every "Redline" after the
     full name is the same subject, whatever label (or none) the recogniser gave it.
-    Names of the gazetteer keep their own aliases; a short form that is itself a name of
-    the article, or that leads a longer capitalised name, is left alone.
+    Names of the gazetteer keep their own aliases; a short form that leads a longer
+    capitalised name is left alone.
     """
-    names = {c.name for c in cands}
     first: dict[str, Candidate] = {}
     for c in cands:
         if c.source == "entity" and c.type in SHORT_FORM_TYPES and gazetteer_lookup(c.name) is None:
@@ -562,8 +564,7 @@ def _with_short_forms(
     forms: dict[str, Candidate] = {}
     for name, c in first.items():
         for form in _short_forms(name, lex):
-            if form not in names:
-                forms.setdefault(form, c)
+            forms.setdefault(form, c)
     if not forms:
         return list(cands)
     kept = list(cands)
@@ -968,15 +969,20 @@ class _Roles:
     subjects: frozenset[int]  # direct subjects of the other verbs
 
 
+def _verb_in(verb: Token, stems: frozenset[str]) -> bool:
+    """Whether the verb's form or lemma starts with one of ``stems``."""
+    forms = {verb.lower_, verb.lemma_.casefold()}
+    return any(f.startswith(s) for f in forms if f for s in stems)
+
+
 def _sentence_roles(mroot: Token, lex: SubjectLexicon | None) -> _Roles:
     sources: set[int] = set()
     funders: set[int] = set()
     plain: set[int] = set()
     for subj, verb in _subject_verbs(mroot).items():
-        lemma = verb.lemma_.casefold()
-        if lex is not None and lemma in lex.reporting_verbs:
+        if lex is not None and _verb_in(verb, lex.reporting_verbs):
             sources.add(subj)
-        elif lex is not None and lemma in lex.funder_verbs:
+        elif lex is not None and _verb_in(verb, lex.funder_verbs):
             funders.add(subj)
         else:
             plain.add(subj)
@@ -1029,10 +1035,10 @@ def attach_subject(
             continue
         if cand.start in excluded:
             continue  # "100 000 GPU Nvidia": the maker of the counted thing
-        c = cand
         if role.funding and _is_party(doc, cand, roles.funders):
-            funders.append(cand)
-            c = replace(cand, marker="counterparty")  # "Enova a accordé une subvention de"
+            funders.append(cand)  # "Enova a accordé une subvention de ...": the other party
+            continue
+        c = cand
         syn = _syntax_score(doc, c, mroot, subjects)
         if (
             role.project
