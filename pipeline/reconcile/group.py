@@ -104,6 +104,8 @@ def make_candidate(
     source_reliability: Mapping[str, float] | None = None,
 ) -> Candidate:
     """One candidate from agreeing claims (given in :func:`claim_sort_key` order)."""
+    if len(claims) == 1:
+        return _single_candidate(claims[0], duplicates, source_reliability)
     specs = [specificity(c) for c in claims]
     best = max(
         range(len(claims)),
@@ -132,6 +134,31 @@ def make_candidate(
         specificity=max(specs),
         published=max(published) if published else None,
         reliability=max(reliability.values()),
+    )
+
+
+def _single_candidate(
+    claim: Claim,
+    duplicates: Mapping[str, str] | None,
+    source_reliability: Mapping[str, float] | None,
+) -> Candidate:
+    """:func:`make_candidate` for one claim: the same result, without the bookkeeping."""
+    source = _source_of(claim, duplicates)
+    weight = _reliability_of(claim, source_reliability)
+    return Candidate(
+        value=claim.normalized.value,
+        value_max=claim.normalized.value_max,
+        unit=claim.normalized.unit,
+        representative=claim,
+        claims=(claim,),
+        claim_sources=(source,),
+        qualifiers=claim.qualifiers,
+        support=1.0 if source_reliability is None else weight,
+        sources=(source,),
+        articles=(claim.evidence.article_id,),
+        specificity=specificity(claim),
+        published=claim.published,
+        reliability=weight,
     )
 
 

@@ -27,7 +27,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -72,8 +72,9 @@ class AliasTable:
     suffixes: tuple[str, ...]
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
-    """Case-, accent- and apostrophe-folded text (apostrophes become ``'``)."""
+    """Case-, accent- and apostrophe-folded text (apostrophes become ``'``); cached."""
     decomposed = unicodedata.normalize("NFKD", _APOSTROPHES.sub("'", text))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
@@ -82,6 +83,7 @@ def _tokens(text: str) -> list[str]:
     return [t for t in _NON_ALNUM.split(fold(text).replace("'", "")) if t]
 
 
+@lru_cache(maxsize=1 << 16)
 def subject_key(name: str) -> str:
     """The compact folded key of a name: ``"Open AI"`` and ``"openai"`` → ``"openai"``."""
     return "".join(_tokens(name))
