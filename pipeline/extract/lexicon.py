@@ -186,6 +186,9 @@ class Lexicon:
     year_marker_before: Before
     bare_fraction_excluded_before: Before  # "the first half of": no share
     rank_marker_before: Before  # "the top 10 companies": a rank, no count
+    rank_after: re.Pattern[str]  # "the five largest banks": a rank, no count
+    rank_scope_before: Before  # "parmi les dix … les mieux valorisées": a rank ...
+    superlative: re.Pattern[str]  # ... when a superlative follows in the clause
     duration_excluded_after: re.Pattern[str]
     number_token: re.Pattern[str]  # one token of a whole spelled number (parse_number)
     cents_after: re.Pattern[str]  # "and 43 cents" after an amount: its hundredths
@@ -453,6 +456,12 @@ def get_lexicon(lang: str) -> Lexicon:
             nouns[fold(str(form))] = str(canonical)
             noun_terms.append(str(form))
     modifiers = _strings(co, "modifiers", lang=lang, name="counts")
+    open_mods = _mapping(co, "open_modifiers", lang=lang, name="counts")
+    open_max = open_mods.get("max")
+    if not isinstance(open_max, int) or open_max < 0:
+        raise _fail(lang, "counts", "open_modifiers.max is not a count")
+    open_not = _strings(open_mods, "not_words", lang=lang, name="counts")
+    open_endings = _strings(open_mods, "not_endings", lang=lang, name="counts")
     count_excluded_after: dict[str, re.Pattern[str]] = {}
     for canonical, words_after in _mapping(co, "excluded_after", lang=lang, name="counts").items():
         if str(canonical) not in nouns.values():
@@ -551,8 +560,14 @@ def get_lexicon(lang: str) -> Lexicon:
     )
     # a brand ("Nvidia", "H100") or a lower-case word with a hyphen inside ("well-paid")
     brand = r"(?-i:[A-Z][\w\-]*|[^\W\d_A-Z]+-[^\W\d_]+(?!\w))"
+    # a lower-case word off the list ("law firms", "mobile customers"), where the data
+    # allows one: no function word, no verb or plural ending
+    endings = "".join(f"(?<!{re.escape(e)})" for e in open_endings)
+    stop = rf"(?!(?:{_alt(open_not)})(?![\w'’]))" if open_not else ""
+    open_word = rf"(?-i:{stop}[^\W\d_A-Z]+{endings}(?![\w'’{_HYPHEN_CLASS}]))"
+    listed = rf"(?:{WS}+(?:(?:{_alt(modifiers)})(?!\w)|{brand})){{0,2}}?"
     count_after = (
-        rf"(?:{connector_re}|(?P<mods>(?:{WS}+(?:(?:{_alt(modifiers)})(?!\w)|{brand})){{0,2}}?){WS}+"
+        rf"(?:{connector_re}|(?P<mods>{listed}(?:{WS}+{open_word}){{0,{open_max}}}){WS}+"
         rf"|(?P<hyphen>[{_HYPHEN_CLASS}]))"
         rf"(?P<noun>{_alt(noun_terms)})(?:s)?(?!\w)"
     )
@@ -568,7 +583,12 @@ def get_lexicon(lang: str) -> Lexicon:
         + _strings(he, "min_after", lang=lang, name="hedges")
         + _strings(he, "max_after", lang=lang, name="hedges")
     )
-    hedge_after = rf"(?P<hedge>{_after_pattern(after_terms)})"
+    not_before = _strings(he, "after_not_before", lang=lang, name="hedges")
+    # "au plus fort", "et plus de 300": the after-hedge is another phrase there
+    hedge_after = (
+        rf"(?P<hedge>{_after_pattern(after_terms)})"
+        rf"(?!{WS}*\d|{WS}+{_word_or_elided(not_before) if not_before else '(?!)'})"
+    )
     opener_before = rf"(?<!\w)(?P<op>{_alt([str(k) for k in opener_map])}){WS}*$"
 
     def joiner_pattern(terms: Iterable[str]) -> str:
@@ -603,6 +623,9 @@ def get_lexicon(lang: str) -> Lexicon:
     excl_before = _strings(un, "duration_excluded_before", lang=lang, name="units")
     year_markers = _strings(co, "year_markers", lang=lang, name="counts")
     rank_markers = _strings(co, "rank_markers", lang=lang, name="counts")
+    rank_after = _strings(co, "rank_after", lang=lang, name="counts")
+    rank_scopes = _strings(co, "rank_scopes", lang=lang, name="counts")
+    superlatives = _strings(co, "superlatives", lang=lang, name="counts")
     excl_after = _strings(un, "duration_excluded_after", lang=lang, name="units")
 
     token_words = (
@@ -682,6 +705,9 @@ def get_lexicon(lang: str) -> Lexicon:
         ),
         count_excluded_after=count_excluded_after,
         rank_marker_before=_before(rf"(?<!\w)(?:{_alt(rank_markers)}){WS}*$", rank_markers),
+        rank_after=re.compile(rf"{WS}+(?:{_alt(rank_after)})(?!\w)", flags),
+        rank_scope_before=_before(rf"(?<!\w)(?:{_alt(rank_scopes)}){WS}*$", rank_scopes),
+        superlative=re.compile(rf"(?<!\w)(?:{_alt(superlatives)})(?!\w)", flags),
         duration_excluded_after=re.compile(
             rf"(?:{WS}*|[{_HYPHEN_CLASS}])(?:{_alt(excl_after)})(?!\w)", flags
         ),

@@ -27,12 +27,21 @@ Its decisions, documented once:
   ouvriers"); never before any other noun ("3 fois", "2 years" are no counts). The
   noun may follow after up to two modifiers from the data, capitalised brand words or
   hyphenated words ("100,000 Nvidia GPUs", "350 permanent jobs", "2,000 well-paid
-  jobs"), or be glued by a hyphen as a compound adjective ("a 300-page report").
+  jobs"), then as many lower-case words off the list as the data's
+  ``open_modifiers.max`` allows (English one: "2,400 law firms", "14 million mobile
+  customers"; French none, its adjectives follow the noun), never a function word or
+  a word with a verb or plural ending ("page 3 shows users"); or be glued by a hyphen
+  as a compound adjective ("a 300-page report").
   A four-digit year before such words (or closing a period: "2025-2030 projects"), a
-  number right after a model name ("RTX 5090 GPU", "iPhone 15 users") or a rank word
-  ("top 10 companies"), and a noun followed by words that make
-  it another thing ("cartes bancaires", "GPU hours", "pages vues") are no counts.
+  number right after a model name ("RTX 5090 GPU", "iPhone 15 users"), a number in a
+  ranking phrase ("top 10 companies", "the five largest banks", "les trois premiers
+  opérateurs", "parmi les dix jeunes pousses … les mieux valorisées": a rank scope
+  before and a superlative later in the clause), and a noun followed by words that
+  make it another thing ("cartes bancaires", "GPU hours", "pages vues") are no counts.
   Countries are counted ("12 pays").
+* A hedge after the figure ("au plus", "or more") is one only where it ends its
+  phrase: not before a number or a word that makes it another phrase ("350 ouvriers
+  au plus fort des travaux" ends at the noun; "200 emplois et plus de 300").
 * Vague quantities state no figure and are no mentions: an approximate noun with
   neither an article nor a number before it ("des milliers de puces", "plusieurs
   dizaines", "thousands of jobs", "hundreds of millions of dollars"). With one it is
@@ -46,8 +55,10 @@ Its decisions, documented once:
   42", never "Euro 2024"). Ambiguous words ("pounds", "livres") stay unread.
 * A sign word right before a number ("minus five percent") negates it, unless a hedge
   ends there ("au moins 40").
-* Ages ("âgé de 35 ans", "a 45-year-old", "Marie Dupont, 54 ans, a déclaré") and
-  "il y a cinq ans" are not durations.
+* Ages ("âgé de 35 ans", "aged 30", "a 45-year-old", "54 years old", "Marie
+  Dupont, 54 ans, a déclaré", a name and a comma before years that end the sentence:
+  "son cofondateur, Yanis Belkacem, 34 ans.") and "il y a cinq ans" are not
+  durations.
 """
 
 from __future__ import annotations
@@ -90,6 +101,13 @@ _MODEL_BEFORE = re.compile(r"(?<!\w)(?:[A-Z]{2,}\w*|[A-Z]+\d+\w*|[a-z]+[A-Z]\w*)
 _YEAR_AFTER_FOLLOWER = re.compile(r"[ \u00a0]+\w+[ \u00a0]+(?:19|20)\d\d(?!\d)")
 _YEAR_SPAN = 30  # "2025-2030 projects": two years this close are a period, not a count
 _YEAR_DASH_BEFORE = re.compile(r"(?<!\d)(?:19|20)\d\d[ \u00a0]*[-–—/][ \u00a0]*$")
+# a rank's superlative comes later in its clause ("parmi les dix … les mieux valorisées")
+_CLAUSE_STOP = re.compile(r"[.;:!?,()\n]")
+_RANK_WINDOW = 100
+# a capitalised name and a comma before a number of years: an age ("Yanis Belkacem, 34
+# ans."), when the clause or the apposition ends right after it
+_NAME_COMMA_BEFORE = re.compile(r"(?<![\w'’])[^\W\d_][^\W\d_'’-]*,[ \u00a0]*$")
+_APPOSITION_END = re.compile(r"[ \u00a0]*(?:[.;!?]|$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,8 +244,23 @@ def _value(n: _Number, scales: tuple[Scale, ...]) -> tuple[Decimal, tuple[str, .
     return apply_scales(n.core.value, list(scales))
 
 
-def _is_excluded_count(text: str, start: int, n: _Number, u: _Unit, lex: Lexicon) -> bool:
+def _is_rank(text: str, start: int, n: _Number, u: _Unit, lex: Lexicon) -> bool:
+    """A number in a ranking phrase: "top 10", "the five largest", "les trois
+    premiers", "parmi les dix … les mieux valorisées" (a superlative later in the
+    clause)."""
     if lex.rank_marker_before.search(text, start, 0, lookback=_LOOKBACK):
+        return True
+    if lex.rank_after.match(text, n.end) is not None:
+        return True
+    if not lex.rank_scope_before.search(text, start, 0, lookback=_LOOKBACK):
+        return False
+    stop = _CLAUSE_STOP.search(text, u.end, u.end + _RANK_WINDOW)
+    window_end = stop.start() if stop is not None else min(len(text), u.end + _RANK_WINDOW)
+    return lex.superlative.search(text, u.end, window_end) is not None
+
+
+def _is_excluded_count(text: str, start: int, n: _Number, u: _Unit, lex: Lexicon) -> bool:
+    if _is_rank(text, start, n, u, lex):
         return True
     if n.digits is not None and _YEAR.fullmatch(n.digits):
         if u.brand_between or _YEAR_DASH_BEFORE.search(text, max(0, start - 8), start):
@@ -253,11 +286,19 @@ def _is_excluded_duration(
     if lex.duration_excluded_after.match(text, end) is not None:
         return True
     # a number of years set off by commas or brackets is an age in apposition
-    # ("Marie Dupont, 54 ans, a déclaré"; "(38 years)")
+    # ("Marie Dupont, 54 ans, a déclaré"; "(38 years)"), and so is one after a name and
+    # a comma that ends the sentence ("son cofondateur, Yanis Belkacem, 34 ans.")
+    if unit != "year":
+        return False
+    if _APPOSITION_BEFORE.search(text, max(0, start - 3), start) is None:
+        return False
+    if _APPOSITION_AFTER.match(text, end) is not None:
+        return True
+    name = _NAME_COMMA_BEFORE.search(text, max(0, start - 40), start)
     return (
-        unit == "year"
-        and _APPOSITION_BEFORE.search(text, max(0, start - 3), start) is not None
-        and _APPOSITION_AFTER.match(text, end) is not None
+        name is not None
+        and text[name.start()].isupper()
+        and _APPOSITION_END.match(text, end) is not None
     )
 
 
