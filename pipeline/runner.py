@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from spacy.tokens import Doc
 
 from pipeline import __version__
-from pipeline.checkpoint import Checkpoint, claim_from_json, claim_to_json
+from pipeline.checkpoint import Checkpoint, claim_to_json
 from pipeline.errors import Errors, UsageError
 from pipeline.factories import PUBLISHED_KEY, QUANTITIES_KEY
 from pipeline.ingest import SkippedFile, iter_articles
@@ -38,7 +38,7 @@ from pipeline.normalize import fx_table, normalize, parse_day
 from pipeline.types import Article, Claim, Mention, Quantity, Quarantine
 
 if TYPE_CHECKING:
-    from pipeline.reconcile import Reconciled
+    pass
 
 __all__ = ["ArticleOutcome", "RunOptions", "RunSummary", "analyse_batch", "run"]
 
@@ -387,7 +387,6 @@ def _analyse_into(
 
 def run(opts: RunOptions, *, on_article: ProgressHook | None = None) -> RunSummary:
     """Run the whole pipeline; every output file of SPEC.md ends up in ``opts.out``."""
-    from pipeline.reconcile import conflict_to_json, duplicate_groups, fact_to_json, reconcile
     from pipeline.report.html import render_html
     from pipeline.report.jsonl import AtomicJsonl, atomic_write_text
 
@@ -404,8 +403,6 @@ def run(opts: RunOptions, *, on_article: ProgressHook | None = None) -> RunSumma
     t0 = time.perf_counter()
     articles_out = AtomicJsonl(opts.out / "articles.jsonl")
     mentions_out = AtomicJsonl(opts.out / "mentions.jsonl")
-    claims: list[Claim] = []
-    fingerprints: dict[str, tuple[int, ...]] = {}
     article_rows: list[dict[str, Any]] = []
     try:
         for record in checkpoint:
@@ -414,10 +411,6 @@ def run(opts: RunOptions, *, on_article: ProgressHook | None = None) -> RunSumma
             articles_out.write(row)
             article_rows.append(row)
             mentions_out.write_all(record.get("mentions", ()))
-            if opts.store is None:
-                claims.extend(claim_from_json(c) for c in record.get("claims", ()))
-            if record.get("fingerprint"):
-                fingerprints[row["article_id"]] = tuple(record["fingerprint"])
         articles_out.commit()
         mentions_out.commit()
     except BaseException:
@@ -427,17 +420,20 @@ def run(opts: RunOptions, *, on_article: ProgressHook | None = None) -> RunSumma
     summary.seconds["write"] = summary.seconds.get("write", 0.0) + time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    if opts.store is not None:
-        result = _reconcile_store(opts.store, checkpoint, opts, summary)
-    else:
-        result = reconcile(claims, duplicates=duplicate_groups(fingerprints))
+    # Claims go through a DuckDB store — the user's (--store) or a scratch one in the
+    # work folder — and are reconciled one subject block at a time, so that no stage
+    # holds every claim of a large dump in memory.
+    scratch = checkpoint.dir / "claims.duckdb"
+    scratch.unlink(missing_ok=True)
+    facts_rows, conflict_rows = _reconcile_store(
+        opts.store or scratch, checkpoint, opts, summary, persistent=opts.store is not None
+    )
+    scratch.unlink(missing_ok=True)
     summary.seconds["reconcile"] = time.perf_counter() - t0
-    summary.facts = len(result.facts)
-    summary.conflicts = len(result.conflicts)
+    summary.facts = len(facts_rows)
+    summary.conflicts = len(conflict_rows)
 
     t0 = time.perf_counter()
-    facts_rows = [fact_to_json(f) for f in result.facts]
-    conflict_rows = [conflict_to_json(c) for c in result.conflicts]
     for name, rows in (("facts.jsonl", facts_rows), ("conflicts.jsonl", conflict_rows)):
         w = AtomicJsonl(opts.out / name)
         w.write_all(rows)
@@ -457,38 +453,51 @@ def run(opts: RunOptions, *, on_article: ProgressHook | None = None) -> RunSumma
 
 
 def _reconcile_store(
-    path: Path, checkpoint: Checkpoint, opts: RunOptions, summary: RunSummary
-) -> Reconciled:
-    """Add this run's outcomes to the fact store, then reconcile every stored claim.
+    path: Path,
+    checkpoint: Checkpoint,
+    opts: RunOptions,
+    summary: RunSummary,
+    *,
+    persistent: bool,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Add this run's outcomes to a fact store, then reconcile every stored claim.
 
-    Articles already stored with the same content add nothing, so a re-run adds no
-    support; near-duplicates are found over every stored article; claims are read back
-    one canonical subject at a time.
+    Returns the facts.jsonl and conflicts.jsonl rows, sorted by fact id. Articles
+    already stored with the same content add nothing, so a re-run adds no support;
+    near-duplicates are found over every stored article; claims are read back one
+    canonical subject at a time and only the output rows are kept.
     """
-    from pipeline.reconcile import Reconciled, duplicate_groups, reconcile_groups
+    from pipeline.reconcile import (
+        conflict_to_json,
+        duplicate_groups,
+        fact_to_json,
+        reconcile_groups,
+    )
     from pipeline.store import FactStore
 
+    facts: list[dict[str, Any]] = []
+    conflicts: list[dict[str, Any]] = []
     with FactStore(path) as store:
         stats = store.add_outcomes(checkpoint, currency=opts.currency)
-        resolved = sorted(
-            reconcile_groups(
-                store.claims_by_subject(),
-                subjects=store.subject_names(),
-                duplicates=duplicate_groups(store.fingerprints()),
-            ),
-            key=lambda r: r[0].fact_id,
-        )
-        stored = store.counts()
-        summary.store = {
-            "path": str(path),
-            **asdict(stats),
-            "stored_articles": stored["articles"],
-            "stored_claims": stored["claims"],
-        }
-    return Reconciled(
-        facts=[fact for fact, _ in resolved],
-        conflicts=[conflict for _, conflict in resolved if conflict is not None],
-    )
+        for fact, conflict in reconcile_groups(
+            store.claims_by_subject(),
+            subjects=store.subject_names(),
+            duplicates=duplicate_groups(store.fingerprints()),
+        ):
+            facts.append(fact_to_json(fact))
+            if conflict is not None:
+                conflicts.append(conflict_to_json(conflict))
+        if persistent:
+            stored = store.counts()
+            summary.store = {
+                "path": str(path),
+                **asdict(stats),
+                "stored_articles": stored["articles"],
+                "stored_claims": stored["claims"],
+            }
+    facts.sort(key=lambda row: str(row["fact_id"]))
+    conflicts.sort(key=lambda row: str(row["fact_id"]))
+    return facts, conflicts
 
 
 def _record_in_store(
