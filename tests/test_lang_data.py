@@ -69,9 +69,12 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
     "units": frozenset(set(UNIT_KINDS) | {"duration_excluded_before", "duration_excluded_after"}),
     "hedges": frozenset(
         {"approx", "min", "max", "approx_after", "min_after", "max_after", "period"}
-        | {"joiners", "openers"}
+        | {"joiners", "openers", "after_not_before"}
     ),
-    "counts": frozenset({"nouns", "modifiers", "excluded_after", "year_markers", "rank_markers"}),
+    "counts": frozenset(
+        {"nouns", "modifiers", "excluded_after", "year_markers", "rank_markers"}
+        | {"rank_after", "rank_scopes", "superlatives", "open_modifiers"}
+    ),
 }
 _CANONICAL_NOUN = re.compile(r"[a-z][a-z_]*")
 
@@ -181,12 +184,30 @@ def test_counts(lang: str) -> None:
         assert canonical in data["nouns"], f"excluded_after.{canonical} is no counted noun"
         assert words, canonical
         _no_fold_duplicates(words, f"{lang} words after {canonical}")
+    for key in ("rank_markers", "rank_after", "rank_scopes", "superlatives"):
+        assert data[key], f"{lang} {key} is empty"
+        _no_fold_duplicates(data[key], f"{lang} {key}")
+    # a rank word is no modifier: "the five largest banks" is a rank, never a count
+    modifiers = {fold(m) for m in data["modifiers"]}
+    assert not modifiers & {fold(r) for r in data["rank_markers"]}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_open_modifiers(lang: str) -> None:
+    spec = _load(lang, "counts")["open_modifiers"]
+    assert set(spec) == {"max", "not_words", "not_endings"}, spec
+    assert isinstance(spec["max"], int), spec["max"]
+    assert 0 <= spec["max"] <= 2, spec["max"]
+    assert all(isinstance(w, str) for w in spec["not_words"] + spec["not_endings"])
+    _no_fold_duplicates(spec["not_words"], f"{lang} open modifier stop words")
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_hedges(lang: str) -> None:
     data = _load(lang, "hedges")
     _no_fold_duplicates(data["approx"] + data["min"] + data["max"], f"{lang} hedges")
+    assert data["after_not_before"], f"{lang} after_not_before is empty"
+    assert all(isinstance(w, str) for w in data["after_not_before"])
     for opener, joiners in data["openers"].items():
         assert joiners, opener
         assert all(isinstance(j, str) for j in joiners), opener

@@ -93,6 +93,56 @@ def test_span_covers_hedges_not_period_words(text: str, lang: str, span: str) ->
 
 
 @pytest.mark.parametrize(
+    ("text", "lang", "span", "bound"),
+    [
+        # an after-hedge that ends its phrase is in the span ...
+        ("Le site emploiera 80 techniciens au plus.", "fr", "80 techniciens au plus", "max"),
+        ("It will hire 400 workers or more.", "en", "400 workers or more", "min"),
+        # ... one that opens another phrase is not: the span ends at the noun
+        ("jusqu'à 350 ouvriers au plus fort des travaux", "fr", "jusqu'à 350 ouvriers", "max"),
+        ("Il faudra 350 ouvriers au plus tard en mai.", "fr", "350 ouvriers", None),
+        ("Le groupe crée 200 emplois et plus de 300 stages.", "fr", "200 emplois", None),
+        ("It will hire 400 workers or more than that.", "en", "400 workers", None),
+        ("It hires 400 workers plus 20 interns.", "en", "400 workers", None),
+    ],
+)
+def test_after_hedges_end_their_phrase(text: str, lang: str, span: str, bound: str | None) -> None:
+    q = next(q for q in extract_quantities(text, lang) if q.kind == "count")
+    assert (q.text, q.bound) == (span, bound)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("a déclaré son cofondateur, Yanis Belkacem, 34 ans.", "fr"),
+        ("explique sa directrice, Claire Martin, 41 ans !", "fr"),
+        ("Marie Dupont, 54 ans, a déclaré", "fr"),
+        ("Il est âgé de 35 ans.", "fr"),
+        ("said its founder, Tom Reyes, 38 years.", "en"),
+        ("Priya Nair, 54 years old, joined in 2020.", "en"),
+        ("The engineer, aged 30 years, joined.", "en"),
+    ],
+)
+def test_ages_are_no_durations(text: str, lang: str) -> None:
+    assert [q for q in extract_quantities(text, lang) if q.kind == "duration"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # a name and a comma before years that go on: a period, not an age
+        ("Selon Orvane, 10 ans de travaux seront nécessaires.", "fr"),
+        ("Le contrat, signé pour 10 ans, démarre en 2026.", "fr"),
+        ("According to Orvane, 10 years of work remain.", "en"),
+    ],
+)
+def test_years_after_a_comma_can_be_durations(text: str, lang: str) -> None:
+    assert [q.text for q in extract_quantities(text, lang) if q.kind == "duration"] == [
+        "10 ans" if lang == "fr" else "10 years"
+    ]
+
+
+@pytest.mark.parametrize(
     ("text", "lang", "kind", "approx", "bound"),
     [
         ("près de 100 MW", "fr", "power", True, None),
@@ -358,6 +408,49 @@ COUNT_FAMILIES = [
     # an article with an adjective before an approximate noun is still a figure
     ("une petite centaine de salariés", "fr", "une petite centaine de salariés", 100.0, "employee"),
     ("a good dozen startups", "en", "a good dozen startups", 12.0, "startup"),
+    # business and infrastructure nouns
+    (
+        "Il installera 3 200 nouvelles antennes 5G.",
+        "fr",
+        "3 200 nouvelles antennes",
+        3200.0,
+        "antenna",
+    ),
+    ("un réseau de 300 organismes labellisés", "fr", "300 organismes", 300.0, "organization"),
+    ("Elle revendique 2 400 cabinets clients.", "fr", "2 400 cabinets", 2400.0, "firm"),
+    (
+        "migrer une vingtaine d'applications",
+        "fr",
+        "une vingtaine d'applications",
+        20.0,
+        "application",
+    ),
+    ("L'enseigne ferme 35 magasins.", "fr", "35 magasins", 35.0, "store"),
+    ("La banque ferme 120 agences.", "fr", "120 agences", 120.0, "branch"),
+    ("Il a déposé 40 brevets.", "fr", "40 brevets", 40.0, "patent"),
+    ("Le plan finance 500 formations.", "fr", "500 formations", 500.0, "course"),
+    ("which operates some 21,000 towers", "en", "some 21,000 towers", 21000.0, "tower"),
+    ("The lab owns 12 satellites.", "en", "12 satellites", 12.0, "satellite"),
+    ("It sold 5,000 licences.", "en", "5,000 licences", 5000.0, "licence"),
+    ("It has 40 offices worldwide.", "en", "40 offices", 40.0, "office"),
+    ("The app store lists 300 apps.", "en", "300 apps", 300.0, "application"),
+    # English: one lower-case word off the modifier list before a counted noun
+    ("used by 2,400 law firms in Europe", "en", "2,400 law firms", 2400.0, "company"),
+    (
+        "around 14 million mobile customers",
+        "en",
+        "around 14 million mobile customers",
+        1.4e7,
+        "user",
+    ),
+    ("It runs 600 delivery robots.", "en", "600 delivery robots", 600.0, "robot"),
+    (
+        "It added 300 new broadband subscribers.",
+        "en",
+        "300 new broadband subscribers",
+        300.0,
+        "user",
+    ),
 ]
 
 
@@ -407,6 +500,21 @@ def test_collective_nouns_approximate_or_exact(text: str, lang: str, approx: boo
         ("It joined the top 10 companies.", "en"),
         ("It tops the Top 500 supercomputers.", "en"),
         ("Le top 3 entreprises du secteur.", "fr"),
+        ("It is one of the five largest banks.", "en"),
+        ("It is one of the ten biggest law firms.", "en"),
+        ("the 10 leading AI companies", "en"),
+        ("Among the 20 startups that raised the most money, five are French.", "en"),
+        ("Les trois premiers opérateurs ont signé.", "fr"),
+        ("les dix plus grandes entreprises du pays", "fr"),
+        ("parmi les dix jeunes pousses françaises de l'IA les mieux valorisées", "fr"),
+        ("C'est l'une des cinq entreprises européennes les plus innovantes.", "fr"),
+        # no open modifier that is a function word, a verb or a plural
+        ("Figure 2 shows customers a chart.", "en"),
+        ("Rated 4 out of 5 by users.", "en"),
+        ("Version 3 of the apps.", "en"),
+        ("It grew 5 times faster than rivals.", "en"),
+        # French adjectives follow the noun: no open modifier before it
+        ("Il compte 300 grosses vieilles entreprises.", "fr"),
     ],
 )
 def test_count_guards(text: str, lang: str) -> None:
