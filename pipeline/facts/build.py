@@ -28,7 +28,7 @@ from pipeline.facts.subjects import (
     salience,
     subject_role,
 )
-from pipeline.facts.text import line_bounds
+from pipeline.facts.text import PhraseHit, line_bounds
 from pipeline.types import Article, Claim, Evidence, Mention, Qualifiers
 
 __all__ = ["build_claims"]
@@ -62,10 +62,34 @@ def _near_percent(mention: Mention, others: Sequence[Mention], text: str) -> boo
     )
 
 
+_SENTENCE_END = re.compile(r"[.!?…;:»\"”\n]")
+_JOIN_CHARS = 300
+
+
+def sentence_start(text: str, lo: int) -> int:
+    """``lo``, or the true start of its sentence when the parser split one mid-clause.
+
+    A sentence that follows a word or a comma ("L'opération valorise | Lumine à 900
+    millions") is the tail of the one before: it starts after the last sentence-final
+    mark (or line break) before ``lo``.
+    """
+    before = text[max(0, lo - _JOIN_CHARS) : lo].rstrip(" \t")
+    if not before or _SENTENCE_END.match(before[-1]):
+        return lo
+    ends = list(_SENTENCE_END.finditer(before))
+    if not ends:
+        return lo
+    cut = lo - len(text[max(0, lo - _JOIN_CHARS) : lo]) + ends[-1].end()
+    while cut < lo and text[cut].isspace():
+        cut += 1
+    return cut
+
+
 def _bounds(text: str, mention: Mention) -> tuple[int, int]:
     """The figure's sentence, cut at line breaks that end a title, item or paragraph."""
     lo = mention.sentence_start
-    return line_bounds(text, lo, lo + len(mention.sentence), mention.start)
+    hi = lo + len(mention.sentence)
+    return line_bounds(text, sentence_start(text, lo), hi, mention.start)
 
 
 def _restatements(claims: Sequence[Claim]) -> list[Claim]:
@@ -76,6 +100,29 @@ def _restatements(claims: Sequence[Claim]) -> list[Claim]:
     """
     known = {(c.subject, c.value, c.unit) for c in claims if c.predicate != OTHER}
     return [c for c in claims if c.predicate != OTHER or (c.subject, c.value, c.unit) not in known]
+
+
+def own_cues(
+    cues: Sequence[PhraseHit], mention: Mention, others: Sequence[Mention]
+) -> list[PhraseHit]:
+    """``cues`` less those after the figure that sit nearer the next figure of its sentence.
+
+    "sells a stake for €1.1bn, implying an enterprise value of €2.4bn": the value words
+    introduce the second figure, not the first.
+    """
+    later = [
+        o.start
+        for o in others
+        if o.kind not in NON_CLAIM_KINDS and o.kind != "percent" and o.start >= mention.end
+    ]
+    if not later:
+        return list(cues)
+    nxt = min(later)
+    return [
+        h
+        for h in cues
+        if not (mention.end <= h.start and h.end <= nxt and nxt - h.end < h.start - mention.end)
+    ]
 
 
 def build_claims(
@@ -118,7 +165,7 @@ def build_claims(
             unit=m.quantity.unit,
             start=m.start,
             end=m.end,
-            cues=cue_hits(folded, lang, start=s_lo, end=s_hi),
+            cues=own_cues(cue_hits(folded, lang, start=s_lo, end=s_hi), m, mentions),
             near_percent=_near_percent(m, mentions, text),
             model=model,
             folded=folded,

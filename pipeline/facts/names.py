@@ -71,6 +71,7 @@ class SubjectLexicon:
     name_final_words: Mapping[str, str]
     reporting_verbs: frozenset[str] = frozenset()
     funder_verbs: frozenset[str] = frozenset()
+    source_markers: frozenset[str] = frozenset()
 
 
 def fold_apostrophes(text: str) -> str:
@@ -186,6 +187,7 @@ def subject_lexicon(lang: str) -> SubjectLexicon:
         name_final_words={_key(w): str(k) for k, words in finals.items() for w in words or []},
         reporting_verbs=frozenset(_key(v) for v in _str_list(data, "reporting_verbs", path=path)),
         funder_verbs=frozenset(_key(v) for v in _str_list(data, "funder_verbs", path=path)),
+        source_markers=frozenset(_key(m) for m in _str_list(data, "source_markers", path=path)),
     )
 
 

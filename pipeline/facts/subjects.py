@@ -44,6 +44,7 @@ __all__ = [
     "doc_candidates",
     "doc_view",
     "has_distributive",
+    "plausible_name",
     "salience",
     "subject_role",
 ]
@@ -182,6 +183,7 @@ class _Patterns:
     cue_after: re.Pattern[str] | None
     counterparty_before: re.Pattern[str] | None
     beneficiary_before: re.Pattern[str] | None
+    source_before: re.Pattern[str] | None
     epithets: tuple[tuple[str, re.Pattern[str]], ...]
     anaphora: re.Pattern[str] | None
     ordinals: tuple[tuple[str, re.Pattern[str]], ...]
@@ -199,7 +201,12 @@ def _marker_before(words: Sequence[str], lex: SubjectLexicon) -> re.Pattern[str]
     # "avec le groupe norvégien Aker", "par le fonds suisse Alpenrock Capital": after a
     # determiner, a cue noun and an adjective may stand between the marker and the name.
     det_part = rf"(?:(?:{dets})\s*(?:[\w-]+\s+){{0,2}})?" if dets else ""
-    return re.compile(rf"(?:^|[^\w'])(?:{_alternation(words)})\s*{det_part}[«\"“]?\s*$")
+    # A marker that is itself a determiner ("au fonds canadien Maplewood") needs none.
+    fused = [w for w in words if w in lex.determiners]
+    fused_part = rf"|(?:{_alternation(fused)})\s+(?:[\w-]+\s+){{0,2}}" if fused else ""
+    return re.compile(
+        rf"(?:^|[^\w'])(?:(?:{_alternation(words)})\s*{det_part}{fused_part})[«\"“]?\s*$"
+    )
 
 
 def _anaphora_regex(lex: SubjectLexicon) -> re.Pattern[str] | None:
@@ -248,6 +255,7 @@ def _patterns(lang: str) -> _Patterns:
         cue_after=cue_after,
         counterparty_before=_marker_before(sorted(lex.counterparty_markers), lex),
         beneficiary_before=_marker_before(sorted(lex.beneficiary_markers), lex),
+        source_before=_marker_before(sorted(lex.source_markers), lex),
         epithets=compile_phrases((name, phrase) for phrase, name in lex.epithets),
         anaphora=_anaphora_regex(lex),
         ordinals=compile_phrases((str(i), phrase) for phrase, i in lex.ordinals),
@@ -264,6 +272,8 @@ def _root(doc: Doc, start: int, end: int) -> Token | None:
 
 def _marker(folded: str, start: int, pats: _Patterns) -> str | None:
     before = folded[max(0, start - 40) : start]
+    if pats.source_before is not None and pats.source_before.search(before):
+        return "source"
     if pats.counterparty_before is not None and pats.counterparty_before.search(before):
         return "counterparty"
     if pats.beneficiary_before is not None and pats.beneficiary_before.search(before):
@@ -685,6 +695,12 @@ def _anaphora_hits(folded: str, pats: _Patterns, lex: SubjectLexicon) -> list[Ph
     ]
 
 
+def plausible_name(name: str) -> bool:
+    """Whether ``name`` can name a subject: not one letter ("G"), not digits alone ("2030")."""
+    kept = [c for c in name if c.isalnum()]
+    return len(kept) > 1 and not all(c.isdigit() for c in kept)
+
+
 def doc_candidates(
     doc: Doc,
     *,
@@ -706,7 +722,7 @@ def doc_candidates(
         for c in _proper_noun_candidates(v, lang, pats, figures)
         if not _overlaps(c.start, c.end, base)
     ]
-    base = _with_short_forms(v, base, lex, pats)
+    base = [c for c in _with_short_forms(v, base, lex, pats) if plausible_name(c.name)]
     for hit in find_phrases(folded, pats.epithets):
         root = _root(doc, hit.start, hit.end)
         entry = gazetteer_lookup(hit.tag)
@@ -1035,6 +1051,8 @@ def attach_subject(
             continue
         if cand.start in excluded:
             continue  # "100 000 GPU Nvidia": the maker of the counted thing
+        if cand.marker == "source":
+            continue  # "selon l'Observatoire ...": who reports the figure, not what it is about
         if role.funding and _is_party(doc, cand, roles.funders):
             funders.append(cand)  # "Enova a accordé une subvention de ...": the other party
             continue
@@ -1082,7 +1100,7 @@ def attach_subject(
     for c in cands:
         if c.end > s_lo or s_lo - c.end > _CONTEXT_CHARS or c.type == "country":
             continue
-        if c.start in excluded:
+        if c.start in excluded or c.marker == "source":
             continue
         adj = -0.8 if c.marker == "counterparty" else 0.0
         if c.name == topic:
