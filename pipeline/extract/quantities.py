@@ -198,6 +198,8 @@ def _unit(
             return _Unit(kind, unit, m.end())
     m = lex.count_after.match(text, pos)
     if m is not None and (connector or m.group("conn") is None):
+        if m.group("open") is not None and fold(m.group("open")) in lex.open_modifier_stop:
+            return None  # "rated 4 out of 5 by users": a function word, no modifier
         noun = lex.count_nouns.get(fold(m.group("noun")))
         excluded = lex.count_excluded_after.get(noun) if noun is not None else None
         if excluded is not None and excluded.match(text, m.end()) is not None:
