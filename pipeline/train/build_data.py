@@ -98,7 +98,7 @@ def build_examples(
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="build models/data annotated sets")
     parser.add_argument("--seeds", type=Path, default=ROOT.parent / "shared" / "seeds")
-    parser.add_argument("--synthetic", type=int, default=120, help="synthetic examples")
+    parser.add_argument("--synthetic", type=int, default=400, help="synthetic examples")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     gold = ROOT / "tests" / "gold"

@@ -22,7 +22,14 @@ from typing import Any
 
 from pipeline.errors import Errors, ModelError
 
-__all__ = ["OWN_FILES", "assemble", "base_package_dir", "is_assembled", "read_meta"]
+__all__ = [
+    "OWN_FILES",
+    "assemble",
+    "base_package_dir",
+    "is_assembled",
+    "read_meta",
+    "supplied_names",
+]
 
 OWN_FILES = frozenset(
     {
@@ -74,6 +81,15 @@ def is_assembled(model_dir: Path) -> bool:
     return all((model_dir / n).exists() for n in (meta.get("newsfacts") or {}).get("copied", []))
 
 
+def supplied_names(model_dir: Path) -> list[str]:
+    """The entries of an assembled ``model_dir`` that come from its base (``.gitignore``)."""
+    try:
+        lines = (model_dir / ".gitignore").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+    return [ln.lstrip("/") for ln in lines if ln.startswith("/")]
+
+
 def assemble(model_dir: Path) -> list[str]:
     """Copy what ``model_dir`` lacks from its base package; return the names copied."""
     meta = read_meta(model_dir)
@@ -84,9 +100,11 @@ def assemble(model_dir: Path) -> list[str]:
     source = base_package_dir(str(base))
     keep = OWN_FILES | set(_trained(meta))
     copied: list[str] = []
+    supplied: list[str] = []  # from the base, copied now or by an earlier run
     for entry in sorted(source.iterdir()):
         if entry.name in keep or entry.name.startswith(("LICENSE", "README", "accuracy")):
             continue
+        supplied.append(entry.name)
         target = model_dir / entry.name
         if target.exists():
             continue
@@ -95,7 +113,7 @@ def assemble(model_dir: Path) -> list[str]:
         else:
             shutil.copy2(entry, target)
         copied.append(entry.name)
-    names = sorted(set(copied) | set(info.get("copied", [])))
+    names = sorted(set(supplied) | set(info.get("copied", [])))
     (model_dir / ".gitignore").write_text(
         "# copied from the base package by `python -m pipeline.train.modeldir`\n"
         + "".join(f"/{n}\n" for n in names),

@@ -17,7 +17,7 @@ from pipeline.errors import Errors, ModelError
 from pipeline.facts.predicates import predicate_model
 from pipeline.train.annotations import Example, check_example, data_hash, read_examples
 from pipeline.train.evaluate import score_examples
-from pipeline.train.modeldir import assemble
+from pipeline.train.modeldir import assemble, supplied_names
 from pipeline.train.ner import split_examples, train_ner
 from pipeline.train.predicates import accuracy, figure_rows, fit_weights, write_predicate_model
 
@@ -138,7 +138,8 @@ def train_spacy(opts: SpacyTrainOptions) -> dict[str, Any]:
     }
     meta = _meta(dict(base.meta), opts, extra)
     (opts.out / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), "utf-8")
-    meta["newsfacts"]["copied"] = assemble(opts.out)
+    assemble(opts.out)
+    meta["newsfacts"]["copied"] = supplied_names(opts.out)
     (opts.out / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), "utf-8")
 
     model = spacy.load(opts.out, exclude=["senter"])

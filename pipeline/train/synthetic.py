@@ -1,4 +1,10 @@
-"""Seeded synthetic examples from slot templates (``models/data/synthetic_<xx>.yaml``)."""
+"""Seeded synthetic examples from slot templates (``models/data/synthetic_<xx>.yaml``).
+
+A slot ``{NAME}`` or ``{NAME2}`` is filled from ``names[NAME]``; its entity label is
+``slots[NAME]`` when the file maps it (``ORGV: ORG`` for vowel-initial names after an
+elided article), else ``NAME``. A slot whose label is not in ``labels`` (products, public
+bodies, headings) is filled but left unannotated: a negative example.
+"""
 
 from __future__ import annotations
 
@@ -13,11 +19,16 @@ from pipeline.train.annotations import AnnotatedSpan, Example
 
 __all__ = ["synthetic_examples"]
 
-_SLOT = re.compile(r"\{([A-Z]+)(\d?)\}")
+_SLOT = re.compile(r"\{([A-Z_]+)(\d?)\}")
 
 
 def _fill(
-    template: str, names: dict[str, list[str]], rng: random.Random
+    template: str,
+    names: dict[str, list[str]],
+    rng: random.Random,
+    *,
+    slots: dict[str, str],
+    labels: tuple[str, ...],
 ) -> tuple[str, list[AnnotatedSpan]]:
     out: list[str] = []
     spans: list[AnnotatedSpan] = []
@@ -28,11 +39,13 @@ def _fill(
         literal = template[pos : m.start()]
         out.append(literal)
         length += len(literal)
-        label = m.group(1)
-        choices = [n for n in names[label] if n not in used] or names[label]
+        slot = m.group(1)
+        label = slots.get(slot, slot)
+        choices = [n for n in names[slot] if n not in used] or names[slot]
         name = rng.choice(choices)
         used.add(name)
-        spans.append(AnnotatedSpan(length, length + len(name), name, label))
+        if label in labels:
+            spans.append(AnnotatedSpan(length, length + len(name), name, label))
         out.append(name)
         length += len(name)
         pos = m.end()
@@ -47,6 +60,7 @@ def synthetic_examples(path: Path, *, n: int, seed: int) -> list[Example]:
     names = {str(k): [str(x) for x in v] for k, v in data["names"].items()}
     templates = [str(t) for t in data["templates"]]
     labels = tuple(str(x) for x in data.get("labels") or names)
+    slots = {str(k): str(v) for k, v in (data.get("slots") or {}).items()}
     rng = random.Random(seed)
     out: list[Example] = []
     for i in range(n):
@@ -54,7 +68,7 @@ def synthetic_examples(path: Path, *, n: int, seed: int) -> list[Example]:
         spans: list[AnnotatedSpan] = []
         offset = 0
         for template in rng.sample(templates, k=min(3, len(templates))):
-            text, sp = _fill(template, names, rng)
+            text, sp = _fill(template, names, rng, slots=slots, labels=labels)
             spans += [AnnotatedSpan(s.start + offset, s.end + offset, s.text, s.label) for s in sp]
             parts.append(text)
             offset += len(text) + 1
