@@ -34,6 +34,7 @@ from pipeline.types import Article, Claim, Evidence, Mention, Qualifiers
 __all__ = ["build_claims"]
 
 NON_CLAIM_KINDS = frozenset({"date", "duration"})
+DAY_PREDICATES = frozenset({"stock_price"})  # figures of one day: their date is their time
 OTHER = "other"
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 _PERCENT_GAP = re.compile(r"[\s\w]{0,6}")
@@ -199,7 +200,7 @@ def build_claims(
         for attachment in subjects:
             qualifiers = Qualifiers(
                 stage=find_stage(folded, m, mentions, lang=lang),
-                time=find_time(m, mentions),
+                time=find_time(m, mentions, bounds=bounds, days=predicate in DAY_PREDICATES),
                 approx=m.quantity.approx,
                 bound=m.quantity.bound,
                 counterparty=attachment.counterparty,

@@ -76,22 +76,47 @@ def find_stage(
     return None
 
 
-def find_time(mention: Mention, others: Sequence[Mention]) -> str | None:
-    """The ISO date of the nearest date mention in the same sentence, clause first."""
-    lo, hi = clause_bounds(mention, others)
+def _gap(a: Mention, b: Mention) -> int:
+    """Characters between two mentions (0 when they touch or overlap)."""
+    return max(b.start - a.end, a.start - b.end, 0)
+
+
+def _is_day(date: str) -> bool:
+    return len(date) == DAY_LEN and date[4] == "-" and date[7] == "-"
+
+
+DAY_LEN = 10
+
+
+def find_time(
+    mention: Mention,
+    others: Sequence[Mention],
+    *,
+    bounds: tuple[int, int] | None = None,
+    days: bool = False,
+) -> str | None:
+    """The period the figure is for: the ISO date of the nearest date that is its own.
+
+    A date is a figure's own when it lies in the figure's sentence (``bounds`` when the
+    caller cut it narrower) and no other figure of the sentence is nearer ("30 M€ en
+    2025 et 100 M€ en 2026"). Days are when something happened (a dateline, "jeudi",
+    "on Tuesday"), not a period a figure covers: they count only with ``days`` (a share
+    price is the price of a day).
+    """
     s_lo = mention.sentence_start
     s_hi = s_lo + len(mention.sentence)
+    if bounds is not None:
+        s_lo, s_hi = max(s_lo, bounds[0]), min(s_hi, bounds[1])
+    inside = [m for m in others if s_lo <= m.start and m.end <= s_hi]
+    figures = [m for m in inside if m.kind not in ("date", "duration") and m is not mention]
     dates = [
         m
-        for m in others
-        if m.kind == "date" and m.quantity.date and s_lo <= m.start and m.end <= s_hi
+        for m in inside
+        if m.kind == "date"
+        and m.quantity.date
+        and (days or not _is_day(m.quantity.date))
+        and all(_gap(m, mention) <= _gap(m, f) for f in figures)
     ]
     if not dates:
         return None
-
-    def rank(m: Mention) -> tuple[int, int]:
-        inside = 0 if lo <= m.start and m.end <= hi else 1
-        gap = m.start - mention.end if m.start >= mention.end else mention.start - m.end
-        return inside, abs(gap)
-
-    return min(dates, key=rank).quantity.date
+    return min(dates, key=lambda m: _gap(m, mention)).quantity.date
