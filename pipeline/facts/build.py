@@ -184,6 +184,7 @@ def build_claims(
             role=subject_role(predicate),
             topic=topic,
             lang=lang,
+            figures=spans,
         )
         if attachment is None:
             continue

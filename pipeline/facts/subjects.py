@@ -87,6 +87,9 @@ _NAME_FOLLOWS = re.compile(r"[\s«\"“'‘’]{0,3}")
 
 ROLES_PATH = Path(__file__).parent / "data" / "subject_roles.yaml"
 PROJECT_TYPES = frozenset({"project", "site", "programme"})
+# A programme named earlier funds or frames what follows; it is no figure's subject by
+# default (a plan's name is not the fab it helps pay for).
+CONTEXT_PROJECT_TYPES = frozenset({"project", "site"})
 TARGET_SYNTAX = 3.5  # beats the verb's subject before the figure
 BENEFICIARY_AFTER_SYNTAX = 0.8
 TOPIC_BONUS = 0.6
@@ -962,6 +965,27 @@ def _under_verb(doc: Doc, cand: Candidate, mroot: Token, limit: int = 5) -> bool
         tok = tok.head
         if tok.i == verb.i:
             return True
+        if tok.pos_ in ("VERB", "AUX"):
+            return False  # inside a clause of its own ("aides accordées au titre du plan X")
+    return False
+
+
+def _figure_between(mention: Mention, cand: Candidate, figures: Sequence[tuple[int, int]]) -> bool:
+    """Whether another figure stands between ``mention`` and a name after it."""
+    return any(mention.end <= lo and hi <= cand.start for lo, hi in figures)
+
+
+def _describes_figure(doc: Doc, cand: Candidate, mroot: Token, limit: int = 5) -> bool:
+    """Whether the figure sits in the description of ``cand``.
+
+    "« Compétences IA », un programme destiné à former 400 000 personnes": the
+    programme's own apposition or relative clause states the figure.
+    """
+    for depth, anc in enumerate(mroot.ancestors, 1):
+        if depth > limit:
+            return False
+        if anc.i == cand.root:
+            return True
     return False
 
 
@@ -1024,13 +1048,16 @@ def attach_subject(
     role: Role = Role(),
     topic: str | None = None,
     lang: str | None = None,
+    figures: Sequence[tuple[int, int]] = (),
 ) -> Attachment | None:
     """The subject of ``mention`` among ``cands`` (see the module docstring), or None.
 
     ``text`` is ``doc.text`` when the caller has it; ``bounds`` the figure's sentence
     when it is narrower than the mention's (a title run into the next line). ``role``
     says what the figure's predicate describes, ``topic`` is the article's subject
-    (:func:`article_topic`), ``lang`` the language of the reporting and funder verbs.
+    (:func:`article_topic`), ``lang`` the language of the reporting and funder verbs,
+    ``figures`` the ``(start, end)`` of the article's figures: a project named after
+    another figure ("2,6 Md€, dont 700 M€ d'aides au titre du plan X") is that one's.
     """
     s_lo = mention.sentence_start
     s_hi = s_lo + len(mention.sentence)
@@ -1062,7 +1089,8 @@ def attach_subject(
             role.project
             and c.type in PROJECT_TYPES
             and c.marker != "counterparty"
-            and _under_verb(doc, c, mroot)
+            and (_under_verb(doc, c, mroot) or _describes_figure(doc, c, mroot))
+            and not _figure_between(mention, c, figures)
         ):
             syn = max(syn, TARGET_SYNTAX)
         if c.end <= mention.start:
@@ -1105,7 +1133,7 @@ def attach_subject(
         adj = -0.8 if c.marker == "counterparty" else 0.0
         if c.name == topic:
             adj += TOPIC_BONUS
-        if (role.project or (role.funding and roles.funders)) and c.type in PROJECT_TYPES:
+        if (role.project or (role.funding and roles.funders)) and c.type in CONTEXT_PROJECT_TYPES:
             adj += PROJECT_CONTEXT_BONUS  # a grant goes to the project, not its builders
         score = (
             math.exp(-(s_lo - c.end) / 400)
