@@ -11,7 +11,7 @@
 - ``train --data PATH --out models/NAME [--backend spacy|transformers] [--base-model
   PATH] [--config CFG] [--seed N] [--max-steps N]``; ``train --assemble DIR`` copies the
   base components into a shipped model directory.
-- ``train-eval --model DIR --data D [--texts DIR]`` prints ``evaluate_model`` as JSON.
+- scoring a model on an annotated set is ``newsfacts evaluate --data D [--model DIR]``.
 """
 
 from __future__ import annotations
@@ -136,15 +136,8 @@ def _cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_train_eval(args: argparse.Namespace) -> int:
-    from pipeline.train.evaluate import evaluate_model
-
-    print(json.dumps(evaluate_model(args.model, args.data, texts_dir=args.texts), indent=2))
-    return 0
-
-
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``annotate``, ``train`` and ``train-eval`` sub-commands (``handler``)."""
+    """Add the ``annotate`` and ``train`` sub-commands (each sets ``handler``)."""
     annotate = sub.add_parser("annotate", help="export a run for annotation, import corrections")
     steps = annotate.add_subparsers(dest="annotate_command", required=True)
     export = steps.add_parser("export", help="pre-annotated tasks from a run folder")
@@ -169,9 +162,3 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     train.add_argument("--max-steps", type=int, default=None)
     train.add_argument("--assemble", type=Path, default=None, metavar="DIR")
     train.set_defaults(handler=_cmd_train)
-
-    ev = sub.add_parser("train-eval", help="score a model on an annotated set (JSON)")
-    ev.add_argument("--model", type=Path, default=None, metavar="DIR")
-    ev.add_argument("--data", type=Path, required=True, metavar="PATH")
-    ev.add_argument("--texts", type=Path, default=None, metavar="DIR")
-    ev.set_defaults(handler=_cmd_train_eval)
