@@ -25,6 +25,7 @@ from pipeline.facts.subjects import (
     doc_candidates,
     doc_view,
     has_distributive,
+    plausible_name,
     salience,
     subject_role,
 )
@@ -50,7 +51,7 @@ def _location(
         if e.label_ in PLACE_LABELS and s_lo <= e.start_char and e.end_char <= s_hi
     ]
     names = [(abs(e.start_char - mention.start), canonical_name(e.text, lang)) for e in places]
-    names = [(d, n) for d, n in names if n and n != subject]
+    names = [(d, n) for d, n in names if n and n != subject and plausible_name(n)]
     return min(names)[1] if names else None
 
 
@@ -79,7 +80,7 @@ def sentence_start(text: str, lo: int) -> int:
         return lo
     ends = list(_SENTENCE_END.finditer(before))
     if not ends:
-        return lo
+        return 0 if lo <= _JOIN_CHARS else lo  # the text's first sentence, or unsure
     cut = lo - len(text[max(0, lo - _JOIN_CHARS) : lo]) + ends[-1].end()
     while cut < lo and text[cut].isspace():
         cut += 1

