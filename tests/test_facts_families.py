@@ -39,9 +39,13 @@ def nlp(lang: str) -> Language:
     return model
 
 
+_BOUNDS = {"moins de": "max", "fewer than": "max", "plus de": "min"}
+
+
 def _mention(text: str, start: int, figure: Figure, sentence: tuple[int, int]) -> Mention:
     written, kind, value, unit = figure
     is_date = kind == "date"
+    bound = next((b for w, b in _BOUNDS.items() if written.startswith(w)), None)
     q = Quantity(
         start,
         start + len(written),
@@ -50,6 +54,7 @@ def _mention(text: str, start: int, figure: Figure, sentence: tuple[int, int]) -
         None if is_date else value,
         unit=None if is_date else unit,
         date=unit if is_date else None,
+        bound=bound,  # type: ignore[arg-type]
     )
     norm = None if is_date or value is None else Normalized(value, None, unit or "")
     lo, hi = sentence
@@ -148,6 +153,38 @@ def test_subject_families(
     if subject is not None:
         assert got == subject
     assert got != not_subject
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "figures", "figure", "kept"),
+    [
+        (
+            "fr",
+            "L'État prendra en charge 80 % du coût pour les entreprises de moins de 50 salariés.",
+            [("moins de 50 salariés", "count", 50.0, "employee")],
+            "moins de 50 salariés",
+            False,
+        ),
+        (
+            "en",
+            "The state will pay 80% of the cost for companies with fewer than 50 employees.",
+            [("fewer than 50 employees", "count", 50.0, "employee")],
+            "fewer than 50 employees",
+            False,
+        ),
+        (
+            "fr",
+            "Le groupe Nexa emploie plus de 500 salariés.",
+            [("plus de 500 salariés", "count", 500.0, "employee")],
+            "plus de 500 salariés",
+            True,
+        ),
+    ],
+)
+def test_size_classes_are_no_facts(
+    lang: str, text: str, figures: list[Figure], figure: str, kept: bool
+) -> None:
+    assert (claim_of(claims_for(text, figures, lang), figure) is not None) is kept
 
 
 # --- predicates -----------------------------------------------------------------------

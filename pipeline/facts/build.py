@@ -104,6 +104,21 @@ def _restatements(claims: Sequence[Claim]) -> list[Claim]:
     return [c for c in claims if c.predicate != OTHER or (c.subject, c.value, c.unit) not in known]
 
 
+def size_class(doc: Doc, mention: Mention) -> bool:
+    """Whether a bounded count sorts a plural noun into a class, stating no fact.
+
+    "les entreprises de moins de 50 salariés", "companies with fewer than 50 staff": the
+    count says which companies, not how many anyone has.
+    """
+    if mention.kind != "count" or mention.quantity.bound is None:
+        return False
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None or span.start < 2:
+        return False
+    prep, noun = doc[span.start - 1], doc[span.start - 2]
+    return prep.pos_ == "ADP" and noun.pos_ == "NOUN" and "Plur" in noun.morph.get("Number", [])
+
+
 def own_cues(
     cues: Sequence[PhraseHit], mention: Mention, others: Sequence[Mention]
 ) -> list[PhraseHit]:
@@ -160,6 +175,8 @@ def build_claims(
     topic = article_topic(view, cands, lang=lang)
     claims: list[Claim] = []
     for m in sorted(figures, key=lambda x: x.start):
+        if size_class(doc, m):
+            continue
         bounds = _bounds(text, m)
         s_lo, s_hi = bounds
         feats = features(
