@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -245,6 +245,7 @@ def _strip_suffix(name: str, lex: SubjectLexicon) -> str:
     return name
 
 
+@lru_cache(maxsize=4096)
 def canonical_name(name: str, lang: str) -> str:
     """The canonical form of a subject name as written in ``lang``.
 
