@@ -8,10 +8,8 @@ match offsets are offsets into the original text.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
 __all__ = ["PhraseHit", "compile_phrases", "find_phrases", "fold", "line_bounds"]
 
@@ -90,58 +88,27 @@ def compile_phrases(
     out: list[tuple[str, re.Pattern[str]]] = []
     for tag, phrases in by_tag.items():
         alts = sorted({_phrase_regex(p, prefix=prefix) for p in phrases}, key=len, reverse=True)
-        out.append((tag, re.compile("|".join(f"(?:{a})" for a in alts))))
+        body = "|".join(f"(?:{a})" for a in alts)
+        out.append((tag, re.compile(_first_chars(phrases) + f"(?:{body})")))
     return tuple(out)
 
 
-_Patterns = tuple[tuple[str, re.Pattern[str]], ...]
-# A phrase's last character and the next one run together: a match may end there only
-# when the text is cut there, so such a window is searched on its own.
-_GLUED = re.compile(r"[^\s][\w-]")
+def _first_chars(phrases: Iterable[str]) -> str:
+    """A guard every phrase's own pattern implies: no word character before, and one of
+    the phrases' first characters next; it rejects most positions before the alternation
+    is tried."""
+    firsts = sorted({fold(p).lstrip()[:1] for p in phrases} - {""})
+    return r"(?<![\w])(?=[" + "".join(re.escape(c) for c in firsts) + "])"
 
 
-def _scan(folded: str, patterns: _Patterns, start: int, stop: int) -> tuple[PhraseHit, ...]:
+def find_phrases(
+    folded: str, patterns: tuple[tuple[str, re.Pattern[str]], ...], *, start: int = 0, end: int = -1
+) -> list[PhraseHit]:
+    """Every match of ``patterns`` in ``folded[start:end]``, sorted by position."""
+    stop = len(folded) if end < 0 else end
     hits = [
         PhraseHit(tag, m.start(), m.end())
         for tag, rx in patterns
         for m in rx.finditer(folded, start, stop)
     ]
-    return tuple(sorted(hits, key=lambda h: (h.start, -h.end)))
-
-
-@lru_cache(maxsize=32)
-def _text_hits(
-    folded: str, patterns: _Patterns
-) -> tuple[tuple[PhraseHit, ...], tuple[int, ...], int]:
-    """Every match of ``patterns`` in the whole of ``folded``, their starts, their longest.
-
-    Mentions of one article search overlapping windows of the same text: it is scanned
-    once and each window keeps the hits inside it.
-    """
-    hits = _scan(folded, patterns, 0, len(folded))
-    return hits, tuple(h.start for h in hits), max((h.end - h.start for h in hits), default=0)
-
-
-def find_phrases(
-    folded: str, patterns: _Patterns, *, start: int = 0, end: int = -1
-) -> list[PhraseHit]:
-    """Every match of ``patterns`` in ``folded[start:end]``, sorted by position."""
-    stop = len(folded) if end < 0 else end
-    if stop <= start:
-        return []
-    hits, starts, reach = _text_hits(folded, patterns)
-    lo = bisect_left(starts, start)
-    inside: list[PhraseHit] = []
-    for hit in hits[bisect_left(starts, start - reach) : lo]:
-        if hit.end > start:
-            # A match across the window's start hides what the window alone would find.
-            return list(_scan(folded, patterns, start, stop))
-    for hit in hits[lo:]:
-        if hit.start >= stop:
-            break
-        if hit.end > stop:
-            return list(_scan(folded, patterns, start, stop))
-        inside.append(hit)
-    if stop < len(folded) and _GLUED.match(folded, stop - 1):
-        return list(_scan(folded, patterns, start, stop))
-    return inside
+    return sorted(hits, key=lambda h: (h.start, -h.end))
