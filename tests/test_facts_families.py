@@ -187,6 +187,56 @@ def test_size_classes_are_no_facts(
     assert (claim_of(claims_for(text, figures, lang), figure) is not None) is kept
 
 
+@pytest.mark.parametrize(
+    ("lang", "text", "figures", "figure", "kept"),
+    [
+        (
+            "fr",
+            "Le groupe Nexa a été fondé par trois anciens ingénieurs.",
+            [("trois anciens ingénieurs", "count", 3.0, "person")],
+            "trois anciens ingénieurs",
+            False,
+        ),
+        (
+            "fr",
+            "La société Brenna revendique des clients dans 14 pays.",
+            [("14 pays", "count", 14.0, "country")],
+            "14 pays",
+            False,
+        ),
+        (
+            "en",
+            "Brenna Labs says its tools are used by 900 hospitals in 14 countries.",
+            [
+                ("900 hospitals", "count", 900.0, "organization"),
+                ("14 countries", "count", 14.0, "country"),
+            ],
+            "14 countries",
+            False,
+        ),
+        (
+            "en",
+            "Nexa Systems was founded by three former engineers.",
+            [("three former engineers", "count", 3.0, "person")],
+            "three former engineers",
+            False,
+        ),
+        (
+            "fr",
+            "Le groupe Nexa va installer 2 000 serveurs à Lyon.",
+            [("2 000 serveurs", "count", 2000.0, "server")],
+            "2 000 serveurs",
+            True,
+        ),
+    ],
+)
+def test_counts_under_a_preposition_are_no_facts(
+    lang: str, text: str, figures: list[Figure], figure: str, kept: bool
+) -> None:
+    """Who or where ("par trois ingénieurs", "in 14 countries"), not a figure stated."""
+    assert (claim_of(claims_for(text, figures, lang), figure) is not None) is kept
+
+
 # --- predicates -----------------------------------------------------------------------
 
 PREDICATES: list[tuple[str, str, list[Figure], str, str, str | None]] = [
