@@ -3,9 +3,10 @@
 Usage, from the project root:
 ``python -m benchmarks.peer_suites [--suites DIR] [--failures DIR] [--markdown] [--update-readme]``
 
-Writes ``benchmarks/peer_results.json`` and, for each suite with failing cases,
-``<failures>/peer_failures_<suite>.txt`` (default: the system temporary folder);
-``--update-readme`` rewrites the table between the markers of ``benchmarks/README.md``.
+Writes, for each suite with failing cases, ``<failures>/peer_failures_<suite>.txt``
+(default: the system temporary folder); ``--update-readme`` rewrites the table between
+the markers of ``benchmarks/README.md`` and the committed ``benchmarks/peer_results.json``
+(``--out FILE`` writes the JSON elsewhere), so a plain run leaves the tree untouched.
 The scope rules are in ``pipeline/evaluate/peers.py`` and ``benchmarks/README.md``.
 """
 
@@ -65,7 +66,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--suites", type=Path, default=DEFAULT_SUITES)
     parser.add_argument("--failures", type=Path, default=Path(tempfile.gettempdir()))
-    parser.add_argument("--out", type=Path, default=HERE / "peer_results.json")
+    parser.add_argument("--out", type=Path, default=None, help="write the results as JSON")
     parser.add_argument("--markdown", action="store_true")
     parser.add_argument("--update-readme", action="store_true")
     args = parser.parse_args()
@@ -97,7 +98,9 @@ def main() -> int:
         unavailable = "".join(f"\n\nUnavailable when measured: {e}." for e in extractors.errors)
         note = f"\n\n{cases} in-scope cases, scored in {seconds:.1f} s.{unavailable}"
         update_readme(README, table(results, markdown=True) + note)
-    args.out.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    out = args.out or (HERE / "peer_results.json" if args.update_readme else None)
+    if out is not None:
+        out.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return 0
 
 
