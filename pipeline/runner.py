@@ -47,14 +47,6 @@ log = logging.getLogger("newsfacts")
 BATCH_SIZE = 16
 STORE_SUFFIXES = (".duckdb", ".db")
 LOG_NAME = "newsfacts.log"
-OUTPUT_FILES = (
-    "articles.jsonl",
-    "mentions.jsonl",
-    "facts.jsonl",
-    "conflicts.jsonl",
-    "run.json",
-    "report.html",
-)
 
 
 @dataclass(frozen=True, slots=True)
