@@ -226,6 +226,13 @@ def test_size_classes_are_no_facts(
             "Le groupe Nexa va installer 2 000 serveurs à Lyon.",
             [("2 000 serveurs", "count", 2000.0, "server")],
             "2 000 serveurs",
+            False,
+        ),
+        (
+            "fr",
+            "Le groupe Nexa va recruter 200 salariés à Lyon.",
+            [("200 salariés", "count", 200.0, "employee")],
+            "200 salariés",
             True,
         ),
     ],
@@ -234,6 +241,78 @@ def test_counts_under_a_preposition_are_no_facts(
     lang: str, text: str, figures: list[Figure], figure: str, kept: bool
 ) -> None:
     """Who or where ("par trois ingénieurs", "in 14 countries"), not a figure stated."""
+    assert (claim_of(claims_for(text, figures, lang), figure) is not None) is kept
+
+
+# A count is a fact only when a count predicate names its thing (GPUs, jobs, people
+# trained, start-ups, data centres): customers, homes, towers, antennas, servers or
+# applications of a known subject are no facts of the SPEC's list.
+@pytest.mark.parametrize(
+    ("lang", "text", "figures", "figure", "kept"),
+    [
+        (
+            "fr",
+            "La société Brenna revendique 3 100 clients et prévoit d'ouvrir 40 nouvelles "
+            "boutiques.",
+            [
+                ("3 100 clients", "count", 3100.0, "user"),
+                ("40 nouvelles boutiques", "count", 40.0, "store"),
+            ],
+            "3 100 clients",
+            False,
+        ),
+        (
+            "fr",
+            "La société Brenna revendique 3 100 clients et prévoit d'ouvrir 40 nouvelles "
+            "boutiques.",
+            [
+                ("3 100 clients", "count", 3100.0, "user"),
+                ("40 nouvelles boutiques", "count", 40.0, "store"),
+            ],
+            "40 nouvelles boutiques",
+            False,
+        ),
+        (
+            "en",
+            "Brenna Networks, which has 9 million broadband subscribers, will build 5,000 "
+            "masts and hire 300 engineers.",
+            [
+                ("9 million broadband subscribers", "count", 9e6, "user"),
+                ("5,000 masts", "count", 5000.0, "tower"),
+                ("300 engineers", "count", 300.0, "engineer"),
+            ],
+            "5,000 masts",
+            False,
+        ),
+        (
+            "en",
+            "Brenna Networks, which has 9 million broadband subscribers, will build 5,000 "
+            "masts and hire 300 engineers.",
+            [
+                ("9 million broadband subscribers", "count", 9e6, "user"),
+                ("5,000 masts", "count", 5000.0, "tower"),
+                ("300 engineers", "count", 300.0, "engineer"),
+            ],
+            "9 million broadband subscribers",
+            False,
+        ),
+        (
+            "en",
+            "Brenna Networks, which has 9 million broadband subscribers, will build 5,000 "
+            "masts and hire 300 engineers.",
+            [
+                ("9 million broadband subscribers", "count", 9e6, "user"),
+                ("5,000 masts", "count", 5000.0, "tower"),
+                ("300 engineers", "count", 300.0, "engineer"),
+            ],
+            "300 engineers",
+            True,
+        ),
+    ],
+)
+def test_counts_of_other_things_are_no_facts(
+    lang: str, text: str, figures: list[Figure], figure: str, kept: bool
+) -> None:
     assert (claim_of(claims_for(text, figures, lang), figure) is not None) is kept
 
 
@@ -310,15 +389,6 @@ PREDICATES: list[tuple[str, str, list[Figure], str, str, str | None]] = [
         "funding",
         None,
     ),
-    # Servers are not GPUs, even beside the word.
-    (
-        "en",
-        "Nexa Systems will install 1,200 servers packed with GPUs in Lyon.",
-        [("1,200 servers", "count", 1200.0, "server")],
-        "1,200 servers",
-        "other",
-        None,
-    ),
 ]
 
 
@@ -336,6 +406,13 @@ def test_predicate_families(
     assert claim.predicate == predicate
     if subject is not None:
         assert claim.subject == subject
+
+
+def test_servers_are_no_gpus() -> None:
+    """Servers are not GPUs, even beside the word: no GPU count (and no fact) at all."""
+    text = "Nexa Systems will install 1,200 servers packed with GPUs in Lyon."
+    figures: list[Figure] = [("1,200 servers", "count", 1200.0, "server")]
+    assert claim_of(claims_for(text, figures, "en"), "1,200 servers") is None
 
 
 # --- stages -----------------------------------------------------------------------------

@@ -119,25 +119,6 @@ def size_class(doc: Doc, mention: Mention) -> bool:
     return prep.pos_ == "ADP" and noun.pos_ == "NOUN" and "Plur" in noun.morph.get("Number", [])
 
 
-# Dependency labels that put a noun under a preposition: a case-marking child (UD) or
-# the object of a preposition (the English ClearNLP scheme).
-_CASE_CHILD_DEPS = frozenset({"case"})
-_PREP_OBJECT_DEPS = frozenset({"pobj"})
-
-
-def prepositional_count(doc: Doc, mention: Mention) -> bool:
-    """Whether a count is the object of a preposition ("par 300 organismes", "in 11
-    countries", "according to two people"): who or where, not a figure the article states.
-    """
-    if mention.kind != "count":
-        return False
-    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
-    if span is None:
-        return False
-    root = span.root
-    return root.dep_ in _PREP_OBJECT_DEPS or any(c.dep_ in _CASE_CHILD_DEPS for c in root.children)
-
-
 def own_cues(
     cues: Sequence[PhraseHit], mention: Mention, others: Sequence[Mention]
 ) -> list[PhraseHit]:
@@ -209,8 +190,8 @@ def build_claims(
             folded=folded,
         )
         predicate, p_conf = classify(feats, m.kind, model=model)
-        if predicate == OTHER and prepositional_count(doc, m):
-            continue
+        if predicate == OTHER and OTHER not in model.allowed.get(m.kind, ()):
+            continue  # "2 400 clients", "21,000 towers": no predicate counts them
         attachment = attach_subject(
             doc,
             cands,
