@@ -21,6 +21,8 @@ from pipeline.types import Claim, Evidence, Normalized, Qualifiers
 
 __all__ = ["Checkpoint", "claim_from_json", "claim_to_json"]
 
+_TAIL_BLOCK = 1 << 16
+
 
 def claim_to_json(c: Claim) -> dict[str, Any]:
     return asdict(c)
@@ -59,13 +61,25 @@ class Checkpoint:
         self._fh: IO[str] | None = None
 
     def _truncate_partial_tail(self) -> int:
-        """Cut a partial last line (a kill mid-write) so that appends start clean."""
+        """Cut a partial last line (a kill mid-write) so that appends start clean.
+
+        Reads backwards from the end in blocks: the work file of a large dump is
+        hundreds of megabytes and never needs to be in memory.
+        """
         if not self.path.exists():
             return 0
-        data = self.path.read_bytes()
-        end = data.rfind(b"\n") + 1
-        if end != len(data):
-            with self.path.open("r+b") as fh:
+        with self.path.open("r+b") as fh:
+            size = fh.seek(0, os.SEEK_END)
+            end = size
+            while end > 0:
+                start = max(0, end - _TAIL_BLOCK)
+                fh.seek(start)
+                newline = fh.read(end - start).rfind(b"\n")
+                if newline >= 0:
+                    end = start + newline + 1
+                    break
+                end = start
+            if end != size:
                 fh.truncate(end)
         return end
 
@@ -82,9 +96,13 @@ class Checkpoint:
         return {str(row["row"]["article_id"]) for row in self}
 
     def append(self, outcome: dict[str, Any]) -> None:
+        self.append_line(json.dumps(outcome, ensure_ascii=False, separators=(",", ":")))
+
+    def append_line(self, line: str) -> None:
+        """Append one outcome already serialised as JSON (one line, no newline in it)."""
         if self._fh is None:
             self._fh = self.path.open("a", encoding="utf-8")
-        self._fh.write(json.dumps(outcome, ensure_ascii=False, separators=(",", ":")))
+        self._fh.write(line)
         self._fh.write("\n")
 
     def flush(self) -> None:

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
 import multiprocessing as mp
 import time
 import traceback
 from bisect import bisect_right
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from itertools import islice
@@ -238,8 +239,22 @@ def analyse_batch(
     return [o for o in outcomes if o is not None]
 
 
-def _analyse_in_worker(batch: Sequence[Article]) -> list[ArticleOutcome]:
-    return analyse_batch(
+def outcome_line(o: ArticleOutcome) -> str:
+    """The checkpoint line of one outcome (JSON, no newline): what every engine writes."""
+    return json.dumps(_outcome_json(o), ensure_ascii=False, separators=(",", ":"))
+
+
+def _analyse_to_lines(
+    articles: Sequence[Article], *, lang: str, currency: str, model: Path | None
+) -> list[str]:
+    """:func:`analyse_batch`, serialised where it runs: a worker sends back text, so the
+    driver only appends lines (no unpickling of claims, no JSON encoding)."""
+    outcomes = analyse_batch(articles, lang=lang, currency=currency, model=model)
+    return [outcome_line(o) for o in outcomes]
+
+
+def _analyse_in_worker(batch: Sequence[Article]) -> list[str]:
+    return _analyse_to_lines(
         batch,
         lang=_WORKER_OPTS["lang"],
         currency=_WORKER_OPTS["currency"],
@@ -304,28 +319,30 @@ def _versions(opts: RunOptions, languages: Iterable[str]) -> dict[str, Any]:
 
 def _outcomes(
     batches: Iterator[tuple[list[Quarantine], list[Article]]], opts: RunOptions
-) -> Iterator[tuple[list[Quarantine], list[ArticleOutcome]]]:
+) -> Iterator[tuple[list[Quarantine], list[str]]]:
+    """``(quarantines, checkpoint lines)`` per batch, in input order, from the chosen engine."""
     if opts.engine == "ray":
         from pipeline.distributed import ray_outcomes
 
-        yield from ray_outcomes(
+        for quarantined, outcomes in ray_outcomes(
             batches,
             lang=opts.lang,
             currency=opts.currency,
             model=opts.model,
             address=opts.ray_address,
             workers=opts.workers,
-        )
+        ):
+            yield quarantined, [outcome_line(o) for o in outcomes]
         return
     if opts.workers == 1:
         for quarantined, articles in batches:
-            yield (
-                quarantined,
-                analyse_batch(articles, lang=opts.lang, currency=opts.currency, model=opts.model),
+            lines = _analyse_to_lines(
+                articles, lang=opts.lang, currency=opts.currency, model=opts.model
             )
+            yield quarantined, lines
         return
     ctx = mp.get_context("spawn")
-    pending: list[list[Quarantine]] = []
+    pending: deque[list[Quarantine]] = deque()
 
     def feed() -> Iterator[list[Article]]:
         for quarantined, articles in batches:
@@ -335,8 +352,8 @@ def _outcomes(
     with ctx.Pool(
         opts.workers, initializer=_init_worker, initargs=(opts.lang, opts.currency, opts.model)
     ) as pool:
-        for outcomes in pool.imap(_analyse_in_worker, feed()):
-            yield pending.pop(0), outcomes
+        for lines in pool.imap(_analyse_in_worker, feed()):
+            yield pending.popleft(), lines
 
 
 ProgressHook = Callable[[int], None]
@@ -365,14 +382,14 @@ def _analyse_into(
     records = (r for r in iter_articles(list(opts.inputs), skipped=skipped) if r.id not in done)
     if done and on_article is not None:
         on_article(len(done))
-    for quarantined, outcomes in _outcomes(_batches(records, BATCH_SIZE), opts):
+    for quarantined, lines in _outcomes(_batches(records, BATCH_SIZE), opts):
         for q in quarantined:
             checkpoint.append({"row": quarantine_row(q)})
-        for o in outcomes:
-            checkpoint.append(_outcome_json(o))
+        for line in lines:
+            checkpoint.append_line(line)
         checkpoint.flush()
         if on_article is not None:
-            on_article(len(quarantined) + len(outcomes))
+            on_article(len(quarantined) + len(lines))
     checkpoint.close()
     return skipped
 
@@ -507,8 +524,6 @@ def _record_in_store(
 
 
 def dumps_pretty(obj: dict[str, Any]) -> str:
-    import json
-
     return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
 
 

@@ -86,6 +86,7 @@ CLAIM = Claim(
             mentions=({"text": "230 MW", "value": 230.0},),
             claims=(CLAIM,),
             fingerprint=(1, 2, 3),
+            text_sha1="0a1b2c",
             seconds={"nlp": 0.5},
         ),
         ArticleOutcome(row={"article_id": "a2", "status": "quarantined"}, error="boom"),

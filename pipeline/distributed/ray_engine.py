@@ -56,6 +56,7 @@ def outcome_to_json(o: ArticleOutcome) -> dict[str, Any]:
         "mentions": list(o.mentions),
         "claims": [claim_to_json(c) for c in o.claims],
         "fingerprint": list(o.fingerprint),
+        "text_sha1": o.text_sha1,
         "error": o.error,
         "seconds": o.seconds,
     }
@@ -67,6 +68,7 @@ def outcome_from_json(d: Mapping[str, Any]) -> ArticleOutcome:
         mentions=tuple(d["mentions"]),
         claims=tuple(claim_from_json(c) for c in d["claims"]),
         fingerprint=tuple(d["fingerprint"]),
+        text_sha1=d.get("text_sha1"),
         error=d["error"],
         seconds=dict(d["seconds"]),
     )
