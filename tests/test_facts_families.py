@@ -408,6 +408,65 @@ def test_predicate_families(
         assert claim.subject == subject
 
 
+# A stake sold or bought for a price: the verb that takes the price names it (a deal),
+# though the stake word sits nearer; a stake taken with no sale verb stays equity, and a
+# figure that modifies a noun is named by that noun, not by the verb above it.
+STAKES: list[tuple[str, str, Figure, str]] = [
+    (
+        "en",
+        "Brenna Networks is selling a 25% stake in its fibre unit to Orka Partners for €600m.",
+        ("€600m", "money", 6e8, EUR),
+        "deal_value",
+    ),
+    (
+        "en",
+        "Brenna Networks agreed to buy a 10% stake in Orka Labs for $80m last week.",
+        ("$80m", "money", 8e7, "USD"),
+        "deal_value",
+    ),
+    (
+        "en",
+        "Orka Partners took a 10% stake in Brenna Networks for $80m.",
+        ("$80m", "money", 8e7, "USD"),
+        "equity",
+    ),
+    (
+        "fr",
+        "Le groupe Brenna vend une participation de 25 % dans sa filiale fibre au fonds Orka "
+        "pour 600 millions d'euros.",
+        ("600 millions d'euros", "money", 6e8, EUR),
+        "deal_value",
+    ),
+    (
+        "fr",
+        "Le groupe Brenna a cédé sa participation de 25 % dans Orka pour 600 millions d'euros.",
+        ("600 millions d'euros", "money", 6e8, EUR),
+        "deal_value",
+    ),
+    (
+        "en",
+        "Brenna Networks will help fund a €3bn capital expenditure plan.",
+        ("€3bn", "money", 3e9, EUR),
+        "investment",
+    ),
+    (
+        "en",
+        "Brenna Networks said it would raise capital expenditure to $30bn this year.",
+        ("$30bn", "money", 3e10, "USD"),
+        "investment",
+    ),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "figure", "predicate"), STAKES)
+def test_the_verb_that_takes_a_price_names_it(
+    lang: str, text: str, figure: Figure, predicate: str
+) -> None:
+    claim = claim_of(claims_for(text, [figure], lang), figure[0])
+    assert claim is not None
+    assert claim.predicate == predicate
+
+
 def test_servers_are_no_gpus() -> None:
     """Servers are not GPUs, even beside the word: no GPU count (and no fact) at all."""
     text = "Nexa Systems will install 1,200 servers packed with GPUs in Lyon."

@@ -315,3 +315,22 @@ def test_fold_keeps_offsets(text: str) -> None:
     folded = fold(text)
     assert len(folded) == len(text)
     assert "’" not in folded
+
+
+def test_governing_verb_feature() -> None:
+    """A cue on the verb that takes the figure outweighs a nearer cue of another predicate."""
+    text = "Nexa is selling a 30% stake in its towers arm to Orka for €900m."
+    m = _mention(text, "€900m", "money", "EUR")
+    cues = cue_hits(fold(text), "en")
+    plain = features(kind="money", unit="EUR", start=m.start, end=m.end, cues=cues)
+    assert classify(plain, "money")[0] == "equity"
+    governed = features(
+        kind="money",
+        unit="EUR",
+        start=m.start,
+        end=m.end,
+        cues=cues,
+        governing=frozenset({"deal_value"}),
+    )
+    assert governed["cue_verb:deal_value"] == 1.0
+    assert classify(governed, "money")[0] == "deal_value"

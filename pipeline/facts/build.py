@@ -14,7 +14,13 @@ from pathlib import Path
 from spacy.tokens import Doc
 
 from pipeline.facts.names import canonical_name
-from pipeline.facts.predicates import classify, cue_hits, features, predicate_model
+from pipeline.facts.predicates import (
+    classify,
+    cue_hits,
+    features,
+    governing_cues,
+    predicate_model,
+)
 from pipeline.facts.qualifiers import find_stage, find_time
 from pipeline.facts.subjects import (
     DocView,
@@ -179,15 +185,17 @@ def build_claims(
             continue
         bounds = _bounds(text, m)
         s_lo, s_hi = bounds
+        cues = own_cues(cue_hits(folded, lang, start=s_lo, end=s_hi), m, mentions)
         feats = features(
             kind=m.kind,
             unit=m.quantity.unit,
             start=m.start,
             end=m.end,
-            cues=own_cues(cue_hits(folded, lang, start=s_lo, end=s_hi), m, mentions),
+            cues=cues,
             near_percent=_near_percent(m, mentions, text),
             model=model,
             folded=folded,
+            governing=governing_cues(doc, m.start, m.end, cues, lang=lang),
         )
         predicate, p_conf = classify(feats, m.kind, model=model)
         if predicate == OTHER and OTHER not in model.allowed.get(m.kind, ()):

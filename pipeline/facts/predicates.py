@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 
 import yaml
+from spacy.tokens import Doc, Token
 
 from pipeline.errors import Errors, LexiconError
 from pipeline.facts.text import PhraseHit, compile_phrases, find_phrases
@@ -28,6 +29,7 @@ __all__ = [
     "classify",
     "cue_hits",
     "features",
+    "governing_cues",
     "predicate_model",
     "score_predicates",
 ]
@@ -161,6 +163,57 @@ _ADJACENT_GAP = re.compile(r"[\s']{0,2}(?:[^\W\d_]{1,2}'?)?[\s']{0,2}")
 ADJACENT_CHARS = 5
 
 
+# Dependency labels that make a figure an argument of a verb: its object, the object of a
+# preposition (English ClearNLP scheme) or a noun marked by a preposition (UD).
+_OBJECT_DEPS = frozenset({"dobj", "obj"})
+_PREP_OBJECT_DEPS = frozenset({"pobj"})
+_CASE_DEPS = frozenset({"case"})
+_VERB_POS = frozenset({"VERB"})
+
+
+@cache
+def _price_prepositions(lang: str) -> frozenset[str]:
+    data = load_lang_file(lang, "predicates")
+    return frozenset(str(w).lower() for w in data.get("price_prepositions") or [])
+
+
+def _governing_verb(doc: Doc, start: int, end: int, lang: str) -> Token | None:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    tok = span.root
+    prices = _price_prepositions(lang)
+    if tok.dep_ in _PREP_OBJECT_DEPS:
+        tok = tok.head  # "for €1.1bn": the preposition, then what it hangs on
+        priced = tok.lower_ in prices
+    else:
+        priced = any(c.dep_ in _CASE_DEPS and c.lower_ in prices for c in tok.children)
+    if priced and tok.head.pos_ not in _VERB_POS and tok.head.dep_ in _OBJECT_DEPS:
+        tok = tok.head  # "vend une participation ... pour 600 millions": the price of the sale
+    elif not priced and tok.dep_ not in _OBJECT_DEPS:
+        return None
+    verb = tok.head
+    return verb if verb.i != tok.i and verb.pos_ in _VERB_POS else None
+
+
+def governing_cues(
+    doc: Doc, start: int, end: int, cues: Sequence[PhraseHit], *, lang: str
+) -> frozenset[str]:
+    """Predicates of the cues on the verb that takes the figure at ``[start, end)``.
+
+    The figure is the verb's object ("raised €50m") or its price ("is selling a 49% stake
+    ... for €1.1bn", with a preposition of ``price_prepositions`` in the language's
+    predicates file): the selling makes it a deal, though the stake word sits nearer. A
+    figure that modifies a noun ("a €4bn capex plan") or that a verb reaches ("raise
+    capex to $30bn") has no governing verb here.
+    """
+    verb = _governing_verb(doc, start, end, lang)
+    if verb is None:
+        return frozenset()
+    lo, hi = verb.idx, verb.idx + len(verb.text)
+    return frozenset(h.tag for h in cues if h.start < hi and lo < h.end)
+
+
 def features(
     *,
     kind: str,
@@ -171,11 +224,13 @@ def features(
     near_percent: bool = False,
     model: PredicateModel | None = None,
     folded: str | None = None,
+    governing: frozenset[str] = frozenset(),
 ) -> dict[str, float]:
     """Feature values of a figure at ``[start, end)`` given the cue hits around it.
 
     With the ``folded`` text, a cue right after the figure that names it ("20 milliards
-    d'euros d'investissements") weighs as much as one before it.
+    d'euros d'investissements") weighs as much as one before it. ``governing`` holds the
+    predicates of the cues on the verb that takes the figure (:func:`governing_cues`).
     """
     m = model or predicate_model()
     feats: dict[str, float] = {"bias": 1.0, f"kind:{kind}": 1.0}
@@ -183,6 +238,8 @@ def features(
         feats[f"unit:{unit.lower()}"] = 1.0
     if near_percent:
         feats["near_percent"] = 1.0
+    for tag in governing:
+        feats[f"cue_verb:{tag}"] = 1.0
     for hit in cues:
         if hit.start >= start and hit.end <= end:
             continue  # the figure's own words ("1 million de personnes") say its unit, not more

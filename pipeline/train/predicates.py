@@ -27,6 +27,7 @@ from pipeline.facts.predicates import (
     classify,
     cue_hits,
     features,
+    governing_cues,
     predicate_model,
 )
 from pipeline.facts.text import fold
@@ -76,14 +77,16 @@ def figure_rows(doc: Doc, ex: Example, *, lang: str, model: PredicateModel) -> l
         if not s.predicate or not s.kind or s.kind not in model.allowed:
             continue
         lo, hi = _sentence_bounds(doc, s)
+        cues = cue_hits(folded, lang, start=lo, end=hi)
         feats = features(
             kind=s.kind,
             unit=s.unit,
             start=s.start,
             end=s.end,
-            cues=cue_hits(folded, lang, start=lo, end=hi),
+            cues=cues,
             near_percent=_near_percent(s, figures, doc.text),
             model=model,
+            governing=governing_cues(doc, s.start, s.end, cues, lang=lang),
         )
         rows.append(LabelledFigure(s.kind, feats, s.predicate))
     return rows
