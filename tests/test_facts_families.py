@@ -409,8 +409,8 @@ def test_predicate_families(
 
 
 # A stake sold or bought for a price: the verb that takes the price names it (a deal),
-# though the stake word sits nearer; a stake taken with no sale verb stays equity, and a
-# figure that modifies a noun is named by that noun, not by the verb above it.
+# though the stake word sits nearer; a stake taken with no sale verb stays equity. A
+# figure that measures a noun is named by that noun, not by the verb above the noun.
 STAKES: list[tuple[str, str, Figure, str]] = [
     (
         "en",
@@ -443,10 +443,18 @@ STAKES: list[tuple[str, str, Figure, str]] = [
         ("600 millions d'euros", "money", 6e8, EUR),
         "deal_value",
     ),
+    # The noun a figure measures names it, whatever the verb above the noun says.
     (
         "en",
-        "Brenna Networks will help fund a €3bn capital expenditure plan.",
+        "Brenna Networks will use the proceeds to fund a €3bn three-year capital expenditure plan.",
         ("€3bn", "money", 3e9, EUR),
+        "investment",
+    ),
+    (
+        "fr",
+        "Le groupe Brenna utilisera le produit de la vente pour financer un plan "
+        "d'investissement de 3 milliards d'euros sur trois ans.",
+        ("3 milliards d'euros", "money", 3e9, EUR),
         "investment",
     ),
     (
@@ -459,7 +467,7 @@ STAKES: list[tuple[str, str, Figure, str]] = [
 
 
 @pytest.mark.parametrize(("lang", "text", "figure", "predicate"), STAKES)
-def test_the_verb_that_takes_a_price_names_it(
+def test_the_verb_or_noun_that_takes_a_figure_names_it(
     lang: str, text: str, figure: Figure, predicate: str
 ) -> None:
     claim = claim_of(claims_for(text, [figure], lang), figure[0])

@@ -164,6 +164,23 @@ def _predicate(text: str, figure: str, kind: Kind, unit: str | None, lang: str) 
         ("en", "The facility will host 100,000 GPUs.", "100,000 GPUs", "count", "gpu", "gpu_count"),
         ("en", "The campus will have a capacity of 5 GW.", "5 GW", "power", "MW", "power_capacity"),
         ("en", "Quarterly revenue reached $30 billion.", "$30 billion", "money", "USD", "revenue"),
+        # Money paid to fund something is funding ("fund" as a verb, like "financer").
+        (
+            "en",
+            "Nexa will pay €40m upfront to help fund the licensing work.",
+            "€40m",
+            "money",
+            "EUR",
+            "funding",
+        ),
+        (
+            "fr",
+            "Nexa versera 40 millions d'euros pour aider à financer les travaux.",
+            "40 millions d'euros",
+            "money",
+            "EUR",
+            "funding",
+        ),
     ],
 )
 def test_predicate_from_cues(

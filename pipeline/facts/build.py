@@ -19,6 +19,7 @@ from pipeline.facts.predicates import (
     cue_hits,
     features,
     governing_cues,
+    named_cues,
     predicate_model,
 )
 from pipeline.facts.qualifiers import find_stage, find_time
@@ -186,6 +187,7 @@ def build_claims(
         bounds = _bounds(text, m)
         s_lo, s_hi = bounds
         cues = own_cues(cue_hits(folded, lang, start=s_lo, end=s_hi), m, mentions)
+        cues = named_cues(doc, m.start, m.end, cues, lang=lang)
         feats = features(
             kind=m.kind,
             unit=m.quantity.unit,

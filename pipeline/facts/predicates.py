@@ -30,6 +30,7 @@ __all__ = [
     "cue_hits",
     "features",
     "governing_cues",
+    "named_cues",
     "predicate_model",
     "score_predicates",
 ]
@@ -194,6 +195,69 @@ def _governing_verb(doc: Doc, start: int, end: int, lang: str) -> Token | None:
         return None
     verb = tok.head
     return verb if verb.i != tok.i and verb.pos_ in _VERB_POS else None
+
+
+# Links from a figure to the noun it measures: a modifier of the noun ("a €4bn capex
+# plan", UD and ClearNLP labels) or, through a preposition, its complement ("revenue of
+# €7bn", "un plan d'investissement de 4 milliards"). The noun's own modifiers name it too
+# ("capital expenditure", "d'investissement").
+_NOUN_LINK_DEPS = frozenset({"nmod", "compound", "amod", "nummod", "quantmod", "appos"})
+_NOUN_MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "flat", "flat:name"})
+_NOUN_POS = frozenset({"NOUN", "PROPN"})
+
+
+def _measured_noun(doc: Doc, start: int, end: int, lang: str) -> tuple[Token, Token] | None:
+    """The noun the figure at ``[start, end)`` measures, and the figure's root."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    root = span.root
+    tok = root
+    prices = _price_prepositions(lang)
+    if tok.dep_ in _PREP_OBJECT_DEPS:
+        tok = tok.head
+        if tok.lower_ in prices:
+            return None  # a price is the verb's, not the noun's ("a stake for €1bn")
+    elif tok.dep_ not in _NOUN_LINK_DEPS or any(
+        c.dep_ in _CASE_DEPS and c.lower_ in prices for c in tok.children
+    ):
+        return None
+    noun = tok.head
+    if noun.i == tok.i or noun.pos_ not in _NOUN_POS or span.start <= noun.i < span.end:
+        return None
+    return noun, root
+
+
+def _overlapping(cues: Sequence[PhraseHit], tokens: Sequence[Token]) -> list[PhraseHit]:
+    spans = [(t.idx, t.idx + len(t.text)) for t in tokens]
+    return [h for h in cues if any(h.start < hi and lo < h.end for lo, hi in spans)]
+
+
+def named_cues(
+    doc: Doc, start: int, end: int, cues: Sequence[PhraseHit], *, lang: str
+) -> list[PhraseHit]:
+    """``cues`` less those on a verb above the noun that names the figure at ``[start, end)``.
+
+    "help fund a €4.2bn three-year capital expenditure plan": the figure measures a plan
+    of capital expenditure (an investment); the funding verb says what is done with it.
+    Cues stay as they are when the noun carries none.
+    """
+    found = _measured_noun(doc, start, end, lang)
+    if found is None:
+        return list(cues)
+    noun, root = found
+    figure = {t.i for t in root.subtree}
+    words = [noun]
+    for child in noun.children:
+        if child.dep_ in _NOUN_MODIFIER_DEPS and child.i not in figure:
+            words.append(child)
+            words.extend(c for c in child.children if c.dep_ in _NOUN_MODIFIER_DEPS)
+    own = {h.tag for h in _overlapping(cues, words)}
+    verb = noun.head
+    if not own or noun.dep_ not in _OBJECT_DEPS or verb.pos_ not in _VERB_POS:
+        return list(cues)
+    shadowed = {h for h in _overlapping(cues, [verb]) if h.tag not in own}
+    return [h for h in cues if h not in shadowed]
 
 
 def governing_cues(

@@ -28,6 +28,7 @@ from pipeline.facts.predicates import (
     cue_hits,
     features,
     governing_cues,
+    named_cues,
     predicate_model,
 )
 from pipeline.facts.text import fold
@@ -77,7 +78,7 @@ def figure_rows(doc: Doc, ex: Example, *, lang: str, model: PredicateModel) -> l
         if not s.predicate or not s.kind or s.kind not in model.allowed:
             continue
         lo, hi = _sentence_bounds(doc, s)
-        cues = cue_hits(folded, lang, start=lo, end=hi)
+        cues = named_cues(doc, s.start, s.end, cue_hits(folded, lang, start=lo, end=hi), lang=lang)
         feats = features(
             kind=s.kind,
             unit=s.unit,
