@@ -155,6 +155,54 @@ def test_subject_families(
     assert got != not_subject
 
 
+# A figure whose sentence names no subject of its own but quotes a third-party source
+# is that source's statistic about the world, not a fact about the article's subject. A
+# source that is the subject itself ("according to the company") keeps the figure.
+@pytest.mark.parametrize(
+    ("lang", "text", "figures", "figure", "subject"),
+    [
+        (
+            "fr",
+            "Le groupe Nexa a lancé lundi son programme de formation. Les syndicats le jugent "
+            "insuffisant : selon le cabinet Orkam Conseil, 800 000 salariés devront changer "
+            "de métier d'ici 2030.",
+            [("800 000 salariés", "count", 8e5, "employee")],
+            "800 000 salariés",
+            None,
+        ),
+        (
+            "en",
+            "Nexa Systems launched its training scheme on Monday. About 2 million workers will "
+            "need new skills by 2030, according to Veltris Analytics.",
+            [("2 million workers", "count", 2e6, "employee")],
+            "2 million workers",
+            None,
+        ),
+        (
+            "fr",
+            "Le groupe Nexa a inauguré lundi sa nouvelle usine. Le site emploiera 500 salariés, "
+            "selon l'entreprise.",
+            [("500 salariés", "count", 500.0, "employee")],
+            "500 salariés",
+            "Nexa",
+        ),
+        (
+            "en",
+            "Nexa Systems opened its new plant on Monday. The plant will create 500 jobs, "
+            "according to the company.",
+            [("500 jobs", "count", 500.0, "job")],
+            "500 jobs",
+            "Nexa Systems",
+        ),
+    ],
+)
+def test_a_sources_statistic_is_no_fact(
+    lang: str, text: str, figures: list[Figure], figure: str, subject: str | None
+) -> None:
+    claim = claim_of(claims_for(text, figures, lang), figure)
+    assert (claim.subject if claim is not None else None) == subject
+
+
 @pytest.mark.parametrize(
     ("lang", "text", "figures", "figure", "kept"),
     [
