@@ -155,8 +155,8 @@ def test_subject_families(
     assert got != not_subject
 
 
-# A figure whose sentence names no subject of its own but quotes a third-party source
-# is that source's statistic about the world, not a fact about the article's subject. A
+# A count whose sentence names no subject of its own but quotes a third-party source is
+# that source's statistic about a population, not a fact about the article's subject. A
 # source that is the subject itself ("according to the company") keeps the figure.
 @pytest.mark.parametrize(
     ("lang", "text", "figures", "figure", "subject"),
@@ -193,6 +193,23 @@ def test_subject_families(
             [("500 jobs", "count", 500.0, "job")],
             "500 jobs",
             "Nexa Systems",
+        ),
+        # A price a source gives is still the deal of the context.
+        (
+            "en",
+            "Nexa Systems sold its towers unit on Monday. The deal is worth about $2bn, "
+            "according to Bloomberg News.",
+            [("about $2bn", "money", 2e9, "USD")],
+            "about $2bn",
+            "Nexa Systems",
+        ),
+        (
+            "fr",
+            "Le groupe Nexa a cédé sa filiale de pylônes lundi. L'opération atteint 2 milliards "
+            "d'euros, selon le quotidien Les Échos.",
+            [("2 milliards d'euros", "money", 2e9, EUR)],
+            "2 milliards d'euros",
+            "Nexa",
         ),
     ],
 )

@@ -1058,8 +1058,10 @@ def attach_subject(
     (:func:`article_topic`), ``lang`` the language of the reporting and funder verbs,
     ``figures`` the ``(start, end)`` of the article's figures: a project named after
     another figure ("2,6 Md€, dont 700 M€ d'aides au titre du plan X") is that one's. A
-    figure whose sentence has no subject but quotes a source ("selon l'Observatoire X")
-    is the source's statistic: no subject from the context then, unless it is the source.
+    count whose sentence has no subject but quotes a source ("selon l'Observatoire X")
+    is the source's statistic about a population: no subject from the context then,
+    unless it is the source. (A price a source gives, "according to Bloomberg", is still
+    the context's deal.)
     """
     s_lo = mention.sentence_start
     s_hi = s_lo + len(mention.sentence)
@@ -1150,7 +1152,7 @@ def attach_subject(
         return None
     best_score, best = pool[0]
     sources = {c.name for c in cands if c.marker == "source" and s_lo <= c.start < s_hi}
-    if sources and best.name not in sources:
+    if mention.kind == "count" and sources and best.name not in sources:
         return None  # "1.2 million workers ..., according to Orkam": the source's statistic
     confidence = 0.25 + 0.1 * min(max(best_score, 0.0), 2.0)
     return Attachment(
