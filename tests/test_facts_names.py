@@ -28,6 +28,9 @@ LANGS = ("fr", "en")
         ("la société Kvandal Data SA", "Kvandal Data"),
         ("le programme européen", "programme européen"),
         ("NVIDIA", "Nvidia"),
+        # A weekday the parser ran into the name ("a racheté la société Orka lundi").
+        ("la société Orka lundi", "Orka"),
+        ("Brenna Systèmes mardi", "Brenna Systèmes"),
     ],
 )
 def test_canonical_name_fr(name: str, expected: str) -> None:
@@ -46,6 +49,7 @@ def test_canonical_name_fr(name: str, expected: str) -> None:
         ("Amazon Web Services", "Amazon Web Services"),
         ("Meta Platforms", "Meta"),
         ("“Colossus”", "Colossus"),
+        ("Orka Labs Monday", "Orka Labs"),
     ],
 )
 def test_canonical_name_en(name: str, expected: str) -> None:

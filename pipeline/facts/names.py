@@ -230,6 +230,20 @@ def _strip_prefix_words(name: str, lex: SubjectLexicon) -> str:
     return name
 
 
+@cache
+def _weekdays(lang: str) -> frozenset[str]:
+    """Weekday names of ``lang`` as written in running text (dates.yaml)."""
+    data = load_lang_file(lang, "dates")
+    days = [str(d) for d in data.get("weekdays") or {}]
+    return frozenset(d.capitalize() if data.get("weekday_capitalized") else d for d in days)
+
+
+def _strip_weekday(name: str, lang: str) -> str:
+    """``name`` less a weekday the parser ran into it ("la société Orka lundi")."""
+    head, _, last = name.rpartition(" ")
+    return head if head and last in _weekdays(lang) else name
+
+
 def _strip_suffix(name: str, lex: SubjectLexicon) -> str:
     low = name.casefold()
     for suffix in lex.legal_suffixes:
@@ -260,6 +274,7 @@ def canonical_name(name: str, lang: str) -> str:
         if entry is not None:
             return entry.name
         stripped = _strip_suffix(_strip_prefix_words(text, lex), lex).strip(_EDGE_PUNCT)
+        stripped = _strip_weekday(stripped, lang)
         if not stripped or stripped == text:
             break
         text = stripped
