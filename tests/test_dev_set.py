@@ -34,7 +34,7 @@ CURRENCIES = frozenset({"EUR", "USD", "GBP", "CHF", "NOK", "SEK", "DKK", "JPY", 
 FIXED_UNITS = {"power": "MW", "energy": "MWh", "percent": "%", "area": "m2"}
 STAGES = frozenset({"initial", "target", "maximum", "current"})
 MENTION_F1_FLOOR = 0.95
-FACT_F1_FLOOR = 0.65
+FACT_F1_FLOOR = 0.85
 GOLD_ARGS = ("--mentions", str(GOLD / "mentions.jsonl"), "--facts", str(GOLD / "facts.jsonl"))
 
 
