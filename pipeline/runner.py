@@ -21,8 +21,8 @@ import time
 import traceback
 from bisect import bisect_right
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,6 +36,17 @@ from pipeline.factories import PUBLISHED_KEY, QUANTITIES_KEY
 from pipeline.ingest import SkippedFile, iter_articles
 from pipeline.lang import available_languages
 from pipeline.normalize import fx_table, normalize, parse_day
+from pipeline.report.html import (
+    MAX_CONFLICTS,
+    MAX_FACTS,
+    MAX_QUARANTINED,
+    ReportData,
+    Totals,
+    html_parts,
+    write_html,
+)
+from pipeline.report.jsonl import AtomicJsonl, atomic_write_text, read_jsonl
+from pipeline.report.spool import OutputSpool, articles_of
 from pipeline.types import Article, Claim, Mention, Quantity, Quarantine
 
 if TYPE_CHECKING:
@@ -395,10 +406,13 @@ def _analyse_into(
 
 
 def run(opts: RunOptions, *, on_article: ProgressHook | None = None) -> RunSummary:
-    """Run the whole pipeline; every output file of SPEC.md ends up in ``opts.out``."""
-    from pipeline.report.html import render_html
-    from pipeline.report.jsonl import AtomicJsonl, atomic_write_text
+    """Run the whole pipeline; every output file of SPEC.md ends up in ``opts.out``.
 
+    After the analysis, nothing grows with the dump: articles and mentions are copied
+    from the work file line by line, claims go through a DuckDB store and come back one
+    subject block at a time, facts and conflicts wait in a disk spool until they are
+    written in order, and the report shows a bounded selection of them.
+    """
     _check_options(opts)
     opts.out.mkdir(parents=True, exist_ok=True)
     _attach_log(opts.out / LOG_NAME)
@@ -410,15 +424,51 @@ def run(opts: RunOptions, *, on_article: ProgressHook | None = None) -> RunSumma
     summary.seconds["analyse"] = time.perf_counter() - started
 
     t0 = time.perf_counter()
-    articles_out = AtomicJsonl(opts.out / "articles.jsonl")
-    mentions_out = AtomicJsonl(opts.out / "mentions.jsonl")
-    article_rows: list[dict[str, Any]] = []
+    quarantined = _write_articles(checkpoint, opts.out, summary)
+    summary.seconds["write"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    # Claims go through a DuckDB store — the user's (--store) or a scratch one in the
+    # work folder — and are reconciled one subject block at a time.
+    scratch = checkpoint.dir / "claims.duckdb"
+    scratch.unlink(missing_ok=True)
+    with OutputSpool(checkpoint.dir / "outputs.duckdb") as spool:
+        _reconcile_store(
+            opts.store or scratch, checkpoint, opts, summary, spool, persistent=bool(opts.store)
+        )
+        scratch.unlink(missing_ok=True)
+        summary.seconds["reconcile"] = time.perf_counter() - t0
+        summary.facts = spool.count("facts")
+        summary.conflicts = spool.count("conflicts")
+
+        t0 = time.perf_counter()
+        for table in ("facts", "conflicts"):
+            w = AtomicJsonl(opts.out / f"{table}.jsonl")
+            w.write_all(spool.sorted_rows(table))
+            w.commit()
+        data = _report_data(spool, opts.out / "articles.jsonl", quarantined, summary)
+        page = html_parts(replace(data, run=run_json(opts, summary, started)))
+        write_html(opts.out / "report.html", page)
+        if opts.store is not None:
+            _record_in_store(opts.store, spool.sorted_rows("facts"), opts, summary)
+        summary.seconds["write"] += time.perf_counter() - t0
+    atomic_write_text(opts.out / "run.json", dumps_pretty(run_json(opts, summary, started)))
+    return summary
+
+
+def _write_articles(checkpoint: Checkpoint, out: Path, summary: RunSummary) -> list[dict[str, Any]]:
+    """articles.jsonl and mentions.jsonl from the work file, in one pass; the summary's
+    counts on the way. Returns the first ``MAX_QUARANTINED`` quarantined rows."""
+    articles_out = AtomicJsonl(out / "articles.jsonl")
+    mentions_out = AtomicJsonl(out / "mentions.jsonl")
+    quarantined: list[dict[str, Any]] = []
     try:
         for record in checkpoint:
             _account(summary, record)
             row = record["row"]
             articles_out.write(row)
-            article_rows.append(row)
+            if row["status"] != "ok" and len(quarantined) < MAX_QUARANTINED:
+                quarantined.append(row)
             mentions_out.write_all(record.get("mentions", ()))
         articles_out.commit()
         mentions_out.commit()
@@ -426,39 +476,51 @@ def run(opts: RunOptions, *, on_article: ProgressHook | None = None) -> RunSumma
         articles_out.abort()
         mentions_out.abort()
         raise
-    summary.seconds["write"] = summary.seconds.get("write", 0.0) + time.perf_counter() - t0
+    return quarantined
 
-    t0 = time.perf_counter()
-    # Claims go through a DuckDB store — the user's (--store) or a scratch one in the
-    # work folder — and are reconciled one subject block at a time, so that no stage
-    # holds every claim of a large dump in memory.
-    scratch = checkpoint.dir / "claims.duckdb"
-    scratch.unlink(missing_ok=True)
-    facts_rows, conflict_rows = _reconcile_store(
-        opts.store or scratch, checkpoint, opts, summary, persistent=opts.store is not None
-    )
-    scratch.unlink(missing_ok=True)
-    summary.seconds["reconcile"] = time.perf_counter() - t0
-    summary.facts = len(facts_rows)
-    summary.conflicts = len(conflict_rows)
 
-    t0 = time.perf_counter()
-    for name, rows in (("facts.jsonl", facts_rows), ("conflicts.jsonl", conflict_rows)):
-        w = AtomicJsonl(opts.out / name)
-        w.write_all(rows)
-        w.commit()
-    html = render_html(
-        facts=facts_rows,
-        conflicts=conflict_rows,
-        articles=article_rows,
-        run=run_json(opts, summary, started),
+def _report_data(
+    spool: OutputSpool,
+    articles_path: Path,
+    quarantined: Sequence[Mapping[str, Any]],
+    summary: RunSummary,
+) -> ReportData:
+    """The report's bounded selection: the best-cited conflicts and facts, the articles
+    they cite (read back from articles.jsonl), and the run's totals."""
+    conflicts = spool.best("conflicts", MAX_CONFLICTS)
+    facts = spool.best("facts", MAX_FACTS)
+    cited = set().union(*(articles_of(r) for r in (*conflicts, *facts)))
+    articles = {
+        str(row["article_id"]): row
+        for row in read_jsonl(articles_path)
+        if row.get("status") == "ok" and str(row["article_id"]) in cited
+    }
+    totals = Totals(
+        articles=summary.read,
+        processed=summary.processed,
+        quarantined=sum(summary.quarantined.values()),
+        facts=summary.facts,
+        conflicts=summary.conflicts,
+        subjects=spool.subjects(),
+        statuses=spool.statuses(),
+        reasons=_reasons(quarantined, summary),
     )
-    atomic_write_text(opts.out / "report.html", html)
-    if opts.store is not None:
-        _record_in_store(opts.store, facts_rows, opts, summary)
-    summary.seconds["write"] = summary.seconds.get("write", 0.0) + time.perf_counter() - t0
-    atomic_write_text(opts.out / "run.json", dumps_pretty(run_json(opts, summary, started)))
-    return summary
+    return ReportData(
+        facts=facts,
+        conflicts=conflicts,
+        articles=articles,
+        quarantined=quarantined,
+        run={},
+        totals=totals,
+    )
+
+
+def _reasons(quarantined: Sequence[Mapping[str, Any]], summary: RunSummary) -> dict[str, int]:
+    """Quarantine reasons with their counts: exact reasons when every quarantined row is
+    listed, else the reason families the summary counted."""
+    if len(quarantined) == sum(summary.quarantined.values()):
+        return dict(Counter(str(r.get("reason") or "(no reason)") for r in quarantined))
+    return dict(summary.quarantined)
 
 
 def _reconcile_store(
@@ -466,36 +528,30 @@ def _reconcile_store(
     checkpoint: Checkpoint,
     opts: RunOptions,
     summary: RunSummary,
+    spool: OutputSpool,
     *,
     persistent: bool,
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Add this run's outcomes to a fact store, then reconcile every stored claim.
+) -> None:
+    """Add this run's outcomes to a fact store, then reconcile every stored claim into
+    ``spool``.
 
-    Returns the facts.jsonl and conflicts.jsonl rows, sorted by fact id. Articles
-    already stored with the same content add nothing, so a re-run adds no support;
-    near-duplicates are found over every stored article; claims are read back one
-    canonical subject at a time and only the output rows are kept.
+    Articles already stored with the same content add nothing, so a re-run adds no
+    support; near-duplicates are found over every stored article; claims are read back
+    one canonical subject at a time and only the output rows are kept, on disk.
     """
-    from pipeline.reconcile import (
-        conflict_to_json,
-        duplicate_groups,
-        fact_to_json,
-        reconcile_groups,
-    )
+    from pipeline.reconcile import conflict_to_json, fact_to_json, reconcile_groups
     from pipeline.store import FactStore
 
-    facts: list[dict[str, Any]] = []
-    conflicts: list[dict[str, Any]] = []
     with FactStore(path) as store:
-        stats = store.add_outcomes(checkpoint, currency=opts.currency)
+        stats = store.add_outcomes(checkpoint, currency=opts.currency, atomic=False)
         for fact, conflict in reconcile_groups(
-            store.claims_by_subject(),
+            store.claims_by_subject(per_predicate=True),
             subjects=store.subject_names(),
-            duplicates=duplicate_groups(store.fingerprints()),
+            duplicates=store.near_duplicates(),
         ):
-            facts.append(fact_to_json(fact))
+            spool.add("facts", fact_to_json(fact))
             if conflict is not None:
-                conflicts.append(conflict_to_json(conflict))
+                spool.add("conflicts", conflict_to_json(conflict))
         if persistent:
             stored = store.counts()
             summary.store = {
@@ -504,13 +560,10 @@ def _reconcile_store(
                 "stored_articles": stored["articles"],
                 "stored_claims": stored["claims"],
             }
-    facts.sort(key=lambda row: str(row["fact_id"]))
-    conflicts.sort(key=lambda row: str(row["fact_id"]))
-    return facts, conflicts
 
 
 def _record_in_store(
-    path: Path, facts_rows: list[dict[str, Any]], opts: RunOptions, summary: RunSummary
+    path: Path, facts_rows: Iterable[Mapping[str, Any]], opts: RunOptions, summary: RunSummary
 ) -> None:
     """Keep the run's fact set (replacing the previous one) and a line in ``runs``."""
     from pipeline.store import FactStore

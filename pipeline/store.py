@@ -29,7 +29,7 @@ import json
 import marshal
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain, groupby, repeat
+from itertools import chain, groupby, islice, repeat
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Final
@@ -56,6 +56,9 @@ SCHEMA_VERSION: Final = 1
 DEFAULT_STORE: Final = Path("outputs/newsfacts.duckdb")
 CHUNK: Final = 2000
 FETCH: Final = 10_000
+# DuckDB's buffer pool otherwise grows to most of the machine's memory while a large
+# dump goes in; past this limit it writes pages to the database file instead.
+MEMORY_LIMIT: Final = "512MB"
 _NONE: Final[tuple[str, ...]] = ()
 _MAGIC: Final = b"DUCK"
 _MAGIC_START: Final = 8
@@ -414,6 +417,12 @@ def _fact_values(f: Mapping[str, Any], run_id: str) -> tuple[Any, ...]:
     )
 
 
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
 def _check_header(path: Path) -> None:
     """Refuse an existing file that is not a DuckDB database (DuckDB would open some).
 
@@ -446,7 +455,9 @@ class FactStore:
         _check_header(self.path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._con: duckdb.DuckDBPyConnection | None = duckdb.connect(str(self.path))
+            self._con: duckdb.DuckDBPyConnection | None = duckdb.connect(
+                str(self.path), config={"memory_limit": MEMORY_LIMIT}
+            )
         except (OSError, duckdb.Error) as e:
             raise StoreError(Errors.E601.format(path=self.path, detail=e)) from e
         try:
@@ -553,27 +564,37 @@ class FactStore:
         return cluster_subjects(names, scorer=scorer, aliases=aliases)
 
     def claims_by_subject(
-        self, *, scorer: Scorer = fuzz.token_sort_ratio, aliases: AliasTable | None = None
+        self,
+        *,
+        scorer: Scorer = fuzz.token_sort_ratio,
+        aliases: AliasTable | None = None,
+        per_predicate: bool = False,
     ) -> Iterator[list[Claim]]:
         """Blocks of claims, one per canonical subject (complete and disjoint).
 
         The blocks are what :func:`pipeline.reconcile.reconcile_groups` expects; give it
         ``subjects=store.subject_names()`` (same ``scorer``/``aliases``) so that names are
         canonicalised as :func:`pipeline.reconcile.reconcile` would over all claims.
+        ``per_predicate`` cuts finer, one block per subject, predicate and normalised
+        unit — the groups reconciliation resolves independently — so that the largest
+        block in memory is one fact's claims, not a much-cited company's.
         """
         names = self.subject_names(scorer=scorer, aliases=aliases)
         mapping = pa.Table.from_pydict(
             {"subject": list(names), "canonical": list(names.values())},
             schema=pa.schema([("subject", _STR), ("canonical", _STR)]),
         )
+        cut = "canonical, predicate, normalized_unit" if per_predicate else "canonical"
+        width = 3 if per_predicate else 1
         sql = (
-            f"SELECT coalesce(m.canonical, c.subject) AS canonical, {_CLAIM_COLUMNS} "  # noqa: S608
-            "FROM claims c LEFT JOIN _subject_names m USING (subject) "
-            f"ORDER BY canonical, {_CLAIM_ORDER}"
+            f"SELECT {cut}, {_CLAIM_COLUMNS} "  # noqa: S608
+            "FROM (SELECT coalesce(m.canonical, c.subject) AS canonical, c.* "
+            "FROM claims c LEFT JOIN _subject_names m USING (subject)) "
+            f"ORDER BY {cut}, {_CLAIM_ORDER}"
         )
         rows = self._stream(sql, views={"_subject_names": mapping})
-        for _, block in groupby(rows, key=lambda r: r[0]):
-            yield [_claim_of(r[1:]) for r in block]
+        for _, block in groupby(rows, key=lambda r: r[:width]):
+            yield [_claim_of(r[width:]) for r in block]
 
     def fingerprints(self) -> dict[str, tuple[int, ...]]:
         """Article id → MinHash fingerprint, for every stored article that has one."""
@@ -581,6 +602,34 @@ class FactStore:
             "SELECT article_id, fingerprint FROM articles WHERE len(fingerprint) > 0"
         ).fetchall()
         return {str(aid): tuple(int(x) for x in fp) for aid, fp in rows}
+
+    def near_duplicates(self, *, threshold: float = 0.8) -> dict[str, str]:
+        """Article id → representative, for the stored articles that have a near-duplicate.
+
+        The LSH bands of :func:`pipeline.reconcile.duplicate_groups` are computed here, in
+        SQL; only the articles that share a band with another one are read back and
+        compared, so memory follows the number of near-duplicates, not of articles.
+        Articles left out are their own representative (as ``duplicate_groups`` says).
+        """
+        from pipeline.reconcile.duplicates import BANDS, duplicate_groups
+
+        sql = f"""
+            WITH fp AS (
+                SELECT article_id, fingerprint, len(fingerprint) AS n,
+                       greatest(1, len(fingerprint) // {BANDS}) AS r
+                FROM articles WHERE len(fingerprint) > 0
+            ), bands AS (
+                SELECT article_id, n, b, fingerprint[b * r + 1 : (b + 1) * r] AS key
+                FROM (SELECT *, unnest(range(0, (n + r - 1) // r)) AS b FROM fp)
+            ), shared AS (
+                SELECT DISTINCT unnest(list(article_id)) AS article_id
+                FROM bands GROUP BY n, b, key HAVING count(*) > 1
+            )
+            SELECT a.article_id, a.fingerprint
+            FROM articles a JOIN shared USING (article_id)
+        """  # noqa: S608 - BANDS is an int constant
+        candidates = {str(aid): tuple(int(x) for x in fp) for aid, fp in self._stream(sql)}
+        return duplicate_groups(candidates, threshold=threshold)
 
     def articles(self) -> Iterator[dict[str, Any]]:
         """The stored articles.jsonl rows, ordered by article id."""
@@ -604,13 +653,23 @@ class FactStore:
     # ----------------------------------------------------------------- writing
 
     def add_outcomes(
-        self, records: Iterable[Mapping[str, Any]], *, currency: str | None = None
+        self,
+        records: Iterable[Mapping[str, Any]],
+        *,
+        currency: str | None = None,
+        atomic: bool = True,
     ) -> StoreStats:
         """Add the outcome records of one run; return what changed.
 
         ``currency`` (the run's ``--currency``) is pinned in ``meta`` by the first run
         that gives one: money normalised to another currency would not reconcile with the
         stored claims, so a different one raises :class:`StoreError` (E605).
+
+        ``atomic`` makes the whole call one transaction: an error adds nothing. DuckDB
+        keeps an open transaction's rows in memory, so for a large dump pass
+        ``atomic=False``: every ``CHUNK`` records are then committed as they go (an
+        article always with its mentions and claims), memory stays flat, and after an
+        interruption the same call again completes the store without counting twice.
         """
         con = self.con
         totals: list[tuple[int, ...]] = []
@@ -628,6 +687,9 @@ class FactStore:
                 if len(chunk) >= CHUNK:
                     totals.append(self._add_chunk(chunk, seen))
                     chunk = {}
+                    if not atomic:
+                        con.commit()
+                        con.begin()
             if chunk:
                 totals.append(self._add_chunk(chunk, seen))
             con.commit()
@@ -730,7 +792,7 @@ class FactStore:
 
     def record_facts(
         self,
-        facts: Sequence[Mapping[str, Any]],
+        facts: Iterable[Mapping[str, Any]],
         run_id: str,
         *,
         command: Sequence[str] = (),
@@ -738,15 +800,24 @@ class FactStore:
     ) -> None:
         """Replace the stored fact set with ``facts`` and add a line to ``runs``.
 
-        ``counts`` defaults to the facts and conflicts given and the store's row counts.
+        ``facts`` may be a stream: it is inserted ``CHUNK`` rows at a time. ``counts``
+        defaults to the facts and conflicts given and the store's row counts.
         """
         con = self.con
         con.begin()
         try:
             con.execute("DELETE FROM facts").fetchall()
-            rows = [_fact_values(f, run_id) for f in facts]
-            self._insert("facts", FACTS, _columns(FACTS, rows))
-            tally = dict(counts) if counts is not None else self._default_counts(facts)
+            n_facts = n_conflicts = 0
+            for chunk in _chunks(facts, CHUNK):
+                n_facts += len(chunk)
+                n_conflicts += sum(1 for f in chunk if f.get("status") == "conflict")
+                rows = [_fact_values(f, run_id) for f in chunk]
+                self._insert("facts", FACTS, _columns(FACTS, rows))
+            tally = (
+                dict(counts)
+                if counts is not None
+                else self._default_counts(facts=n_facts, conflicts=n_conflicts)
+            )
             self._insert(
                 "runs",
                 RUNS,
@@ -762,12 +833,12 @@ class FactStore:
             con.rollback()
             raise
 
-    def _default_counts(self, facts: Sequence[Mapping[str, Any]]) -> dict[str, int]:
+    def _default_counts(self, *, facts: int, conflicts: int) -> dict[str, int]:
         stored = self.counts()
         return {
             "articles": stored["articles"],
             "mentions": stored["mentions"],
             "claims": stored["claims"],
-            "facts": len(facts),
-            "conflicts": sum(1 for f in facts if f.get("status") == "conflict"),
+            "facts": facts,
+            "conflicts": conflicts,
         }

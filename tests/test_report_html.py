@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from pipeline.report.html import highlight, locate, render_html
+from pipeline.report.html import MAX_FACTS, best, highlight, locate, render_html
+from pipeline.report.spool import articles_of
 
 SENT_A = "Le site aura une capacité initiale de 230 MW, portée ensuite plus haut."
 SENT_B = "The campus will reach 290 MW of capacity by the end of 2026."
@@ -438,11 +439,11 @@ def test_facts_and_summary_are_formatted_for_people(shown: str) -> None:
 
 
 @pytest.mark.parametrize("n_facts", [10_000])
-def test_ten_thousand_facts_render_quickly(n_facts: int) -> None:
+def test_ten_thousand_facts_render_quickly_and_the_page_stays_bounded(n_facts: int) -> None:
     facts = [
         {
             **FACT_MONEY,
-            "fact_id": f"f{i}",
+            "fact_id": f"f{i:05d}",
             "subject": f"Company {i % 997}",
             "value": float(i),
             "status": ("single", "agreed", "conflict")[i % 3],
@@ -452,9 +453,34 @@ def test_ten_thousand_facts_render_quickly(n_facts: int) -> None:
     began = time.perf_counter()
     page = _page(facts=facts)
     elapsed = time.perf_counter() - began
-    assert page.count('<tr class="fact"') == n_facts
-    assert page.count('<tbody class="group"') == 997
+    assert page.count('<tr class="fact"') == MAX_FACTS
+    assert f"<b>{n_facts:,}</b>facts" in page
+    assert f"<h2>Facts ({n_facts:,})</h2>" in page
+    assert f"Showing the {MAX_FACTS:,} facts cited by the most articles, of {n_facts:,}" in page
     assert elapsed < 5.0
+
+
+def _cited_by(fact_id: str, n: int) -> dict[str, Any]:
+    return {"fact_id": fact_id, "evidence": [{"article_id": f"a{i}"} for i in range(n)]}
+
+
+def test_best_keeps_the_most_cited_rows_in_their_order() -> None:
+    rows = [_cited_by("f1", 1), _cited_by("f2", 3), _cited_by("f3", 1), _cited_by("f4", 2)]
+    assert [r["fact_id"] for r in best(rows, 2)] == ["f2", "f4"]
+    assert [r["fact_id"] for r in best(rows, 3)] == ["f1", "f2", "f4"]
+    assert best(rows, 10) == rows
+
+
+def test_conflict_candidates_count_their_articles() -> None:
+    conflict = {
+        "fact_id": "c",
+        "candidates": [
+            {"articles": ["a1"], "evidence": [{"article_id": "a1"}]},
+            {"articles": ["a2", "a3"], "evidence": []},
+        ],
+    }
+    assert articles_of(conflict) == {"a1", "a2", "a3"}
+    assert [r["fact_id"] for r in best([_cited_by("f", 2), conflict], 1)] == ["c"]
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import random
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 from pipeline.checkpoint import Checkpoint, claim_to_json
 from pipeline.reconcile import (
     article_fingerprint,
+    duplicate_groups,
     fact_to_json,
     reconcile,
     reconcile_groups,
@@ -328,6 +330,36 @@ def test_fingerprints_are_kept_for_analysed_articles(tmp_path: Path) -> None:
     assert fps["a1"] == tuple(DUMP_A[0]["fingerprint"])
 
 
+def _texts_with_copies(n: int, seed: int) -> dict[str, str]:
+    """``n`` random texts, a third of them near-copies (a word changed) of another."""
+    rng = random.Random(seed)
+    vocabulary = [f"w{i}" for i in range(400)]
+    texts: dict[str, str] = {}
+    for i in range(n):
+        if texts and rng.random() < 0.33:
+            words = rng.choice(list(texts.values())).split()
+            words[rng.randrange(len(words))] = rng.choice(vocabulary)
+        else:
+            words = [rng.choice(vocabulary) for _ in range(rng.randint(3, 120))]
+        texts[f"t{i:03d}"] = " ".join(words)
+    return texts
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_near_duplicates_in_sql_equal_duplicate_groups(tmp_path: Path, seed: int) -> None:
+    texts = _texts_with_copies(150, seed)
+    dump = [record(aid, text=text) for aid, text in texts.items()]
+    for r, text in zip(dump, texts.values(), strict=True):
+        r["fingerprint"] = list(article_fingerprint(text))
+    with open_store(tmp_path) as store:
+        store.add_outcomes(dump)
+        full = duplicate_groups(store.fingerprints())
+        found = store.near_duplicates()
+    assert {aid: found.get(aid, aid) for aid in full} == full
+    assert any(rep != aid for aid, rep in found.items())
+    assert len(found) < len(full)
+
+
 @pytest.mark.parametrize("chunk", [7, 100])
 def test_many_articles_across_chunks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
@@ -374,13 +406,14 @@ def test_blocks_by_subject_are_complete_and_disjoint(tmp_path: Path) -> None:
     assert names["Stargate Norway"] == names["stargate norway"]
 
 
-def test_blockwise_reconciliation_equals_reconcile(tmp_path: Path) -> None:
+@pytest.mark.parametrize("per_predicate", [False, True])
+def test_blockwise_reconciliation_equals_reconcile(tmp_path: Path, per_predicate: bool) -> None:
     with open_store(tmp_path) as store:
         store.add_outcomes(BLOCK_DUMP)
-        blockwise = list(
-            reconcile_groups(store.claims_by_subject(), subjects=store.subject_names())
-        )
+        blocks = list(store.claims_by_subject(per_predicate=per_predicate))
+        blockwise = list(reconcile_groups(blocks, subjects=store.subject_names()))
         whole = reconcile(store.claims())
+    assert len(blocks) == len(whole.facts) if per_predicate else len(blocks) < len(whole.facts)
     facts = sorted((f for f, _ in blockwise), key=lambda f: f.fact_id)
     assert [fact_to_json(f) for f in facts] == [fact_to_json(f) for f in whole.facts]
 
@@ -454,6 +487,22 @@ def test_a_malformed_record_raises_and_adds_nothing(tmp_path: Path, bad: Any, de
         with pytest.raises(StoreError, match=f"record 1 .*{detail}"):
             store.add_outcomes([DUMP_A[0], bad])
         assert store.counts()["articles"] == 0
+
+
+def test_without_atomic_whole_chunks_are_kept_and_a_second_call_completes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("pipeline.store.CHUNK", 2)
+    good = [record(f"g{i}", [make_claim("Nordlys", article=f"g{i}")]) for i in range(5)]
+    with open_store(tmp_path) as store:
+        with pytest.raises(StoreError, match="record 5 "):
+            store.add_outcomes([*good, {"mentions": []}], atomic=False)
+        assert store.counts()["articles"] == 4  # two whole chunks; the third never committed
+        again = store.add_outcomes(good, atomic=False)
+        assert again == StoreStats(
+            articles_added=1, articles_unchanged=4, mentions_added=1, claims_added=1
+        )
+        assert store.counts()["claims"] == 5
 
 
 def test_a_closed_store_raises(tmp_path: Path) -> None:

@@ -6,20 +6,27 @@ first, each with its resolution, a chart of the candidate values and the highlig
 sentences of every source; then the facts grouped by subject; then the run summary.
 
 Every string that comes from an article or a record (text, sentences, subjects, ids,
-reasons) goes through :func:`html.escape`. The page is built as a list of parts
-joined once, so 10 000 facts render in linear time.
+reasons) goes through :func:`html.escape`. The page is a stream of parts
+(:func:`html_parts`), written to disk as it is made (:func:`write_html`) or joined once
+(:func:`render_html`), so 10 000 facts render in linear time.
+
+A page stays readable whatever the size of the dump: it shows at most
+``MAX_CONFLICTS`` conflicts and ``MAX_FACTS`` facts — those cited by the most articles —
+and says how many the JSONL files hold; the counts in its header are the run's totals.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from html import escape
-from itertools import chain
+from pathlib import Path
 from typing import Any
 
+from pipeline.report.spool import articles_of
 from pipeline.report.tables import (
     TEMPLATES,
     as_float,
@@ -34,12 +41,107 @@ from pipeline.report.tables import (
     summary_rows,
 )
 
-__all__ = ["chart", "highlight", "locate", "render_html"]
+__all__ = [
+    "MAX_CONFLICTS",
+    "MAX_FACTS",
+    "MAX_QUARANTINED",
+    "ReportData",
+    "Totals",
+    "best",
+    "chart",
+    "highlight",
+    "html_parts",
+    "locate",
+    "render_html",
+    "report_data",
+    "write_html",
+]
 
+MAX_CONFLICTS = 1000
+MAX_FACTS = 5000
+MAX_QUARANTINED = 1000
 _MAX_EVIDENCE_PER_FACT = 3
 _CHART_WIDTH = 560
 _CHART_ROW = 24
 _CHART_PAD = 16
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """The run's counts, shown in the header whatever the page holds."""
+
+    articles: int = 0
+    processed: int = 0
+    quarantined: int = 0
+    facts: int = 0
+    conflicts: int = 0
+    subjects: int = 0
+    statuses: Mapping[str, int] = field(default_factory=dict)
+    reasons: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportData:
+    """What one page shows: a bounded selection of rows, and the run's totals.
+
+    ``articles`` maps the ids cited by the shown rows to their articles.jsonl rows (for
+    the date and language of each quote); ``quarantined`` are the quarantined rows
+    listed (at most ``MAX_QUARANTINED``).
+    """
+
+    facts: Sequence[Mapping[str, Any]]
+    conflicts: Sequence[Mapping[str, Any]]
+    articles: Mapping[str, Mapping[str, Any]]
+    quarantined: Sequence[Mapping[str, Any]]
+    run: Mapping[str, Any]
+    totals: Totals
+
+
+def best(rows: Sequence[Mapping[str, Any]], limit: int) -> list[Mapping[str, Any]]:
+    """The ``limit`` rows cited by the most articles (ties: smaller fact id), in input order."""
+    if len(rows) <= limit:
+        return list(rows)
+    ranked = sorted(
+        range(len(rows)),
+        key=lambda i: (-len(articles_of(rows[i])), _str(rows[i].get("fact_id"))),
+    )
+    return [rows[i] for i in sorted(ranked[:limit])]
+
+
+def report_data(
+    *,
+    facts: Sequence[Mapping[str, Any]],
+    conflicts: Sequence[Mapping[str, Any]],
+    articles: Sequence[Mapping[str, Any]],
+    run: Mapping[str, Any],
+) -> ReportData:
+    """The page's data from the complete rows of a run (SPEC.md shapes).
+
+    Raises ``ValueError`` (E400) when a record is not a mapping.
+    """
+    fact_rows = records(facts, name="facts")
+    conflict_rows = records(conflicts, name="conflicts")
+    article_rows = records(articles, name="articles")
+    run_map = records([run], name="run")[0]
+    quarantined = [a for a in article_rows if _str(a.get("status")) == "quarantined"]
+    totals = Totals(
+        articles=len(article_rows),
+        processed=sum(1 for a in article_rows if _str(a.get("status")) == "ok"),
+        quarantined=len(quarantined),
+        facts=len(fact_rows),
+        conflicts=len(conflict_rows),
+        subjects=len({_str(f.get("subject")) for f in fact_rows}),
+        statuses=dict(Counter(_str(f.get("status")) for f in fact_rows)),
+        reasons=dict(Counter(_str(a.get("reason")) or "(no reason)" for a in quarantined)),
+    )
+    return ReportData(
+        facts=best(fact_rows, MAX_FACTS),
+        conflicts=best(conflict_rows, MAX_CONFLICTS),
+        articles={_str(a.get("article_id")): a for a in article_rows},
+        quarantined=quarantined[:MAX_QUARANTINED],
+        run=run_map,
+        totals=totals,
+    )
 
 
 @cache
@@ -266,10 +368,21 @@ def _conflict(
     yield "</article>"
 
 
+def _shown(shown: int, total: int, what: str, where: str) -> str:
+    return (
+        f'<p class="muted">Showing the {shown:,} {what} cited by the most articles, of '
+        f"{total:,}; every one is in <code>{where}</code>.</p>"
+    )
+
+
 def _conflicts(
-    conflicts: Sequence[Mapping[str, Any]], articles: Mapping[str, Mapping[str, Any]]
+    conflicts: Sequence[Mapping[str, Any]],
+    articles: Mapping[str, Mapping[str, Any]],
+    total: int,
 ) -> Iterator[str]:
-    yield f'<section id="conflicts"><h2>Conflicts ({len(conflicts)})</h2>'
+    yield f'<section id="conflicts"><h2>Conflicts ({total:,})</h2>'
+    if len(conflicts) < total:
+        yield _shown(len(conflicts), total, "conflicts", "conflicts.jsonl")
     if not conflicts:
         yield (
             '<p class="empty">No conflicts: every figure was either stated once or '
@@ -334,13 +447,15 @@ def _facts(
     facts: Sequence[Mapping[str, Any]],
     anchors: Mapping[str, str],
     articles: Mapping[str, Mapping[str, Any]],
+    totals: Totals,
 ) -> Iterator[str]:
-    counts = Counter(_str(f.get("status")) for f in facts)
-    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
-    yield f'<section id="facts"><h2>Facts ({len(facts)})</h2>'
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(totals.statuses.items()))
+    yield f'<section id="facts"><h2>Facts ({totals.facts:,})</h2>'
     if not facts:
         yield '<p class="empty">No facts were extracted from these articles.</p></section>'
         return
+    if len(facts) < totals.facts:
+        yield _shown(len(facts), totals.facts, "facts", "facts.jsonl")
     yield f'<p class="lede">{_e(summary)}.</p>'
     yield (
         '<div class="filters"><label>Subject <input id="fact-filter" type="search" '
@@ -370,7 +485,9 @@ def _facts(
     yield "</table></section>"
 
 
-def _run(run: Mapping[str, Any], articles: Sequence[Mapping[str, Any]]) -> Iterator[str]:
+def _run(
+    run: Mapping[str, Any], quarantined: Sequence[Mapping[str, Any]], totals: Totals
+) -> Iterator[str]:
     yield '<section id="run"><h2>Run summary</h2>'
     rows = summary_rows(run)
     if rows:
@@ -383,14 +500,19 @@ def _run(run: Mapping[str, Any], articles: Sequence[Mapping[str, Any]]) -> Itera
         yield "</tbody></table>"
     else:
         yield '<p class="empty">No run information.</p>'
-    quarantined = [a for a in articles if _str(a.get("status")) == "quarantined"]
-    yield f"<h3>Quarantined articles ({len(quarantined)})</h3>"
-    if not quarantined:
+    yield f"<h3>Quarantined articles ({totals.quarantined:,})</h3>"
+    if not totals.quarantined:
         yield '<p class="muted">None: every article was processed.</p>'
     else:
-        reasons = Counter(_str(a.get("reason")) or "(no reason)" for a in quarantined)
+        reasons = Counter(totals.reasons)
         yield "<ul>" + "".join(f"<li>{_e(reason)}: {n}</li>" for reason, n in reasons.most_common())
-        yield "</ul><table><thead><tr><th>Article</th><th>Source</th><th>Reason</th></tr>"
+        yield "</ul>"
+        if len(quarantined) < totals.quarantined:
+            yield (
+                f'<p class="muted">The first {len(quarantined):,} are listed; every one is in '
+                "<code>articles.jsonl</code>.</p>"
+            )
+        yield "<table><thead><tr><th>Article</th><th>Source</th><th>Reason</th></tr>"
         yield "</thead><tbody>"
         for article in quarantined:
             yield (
@@ -401,28 +523,41 @@ def _run(run: Mapping[str, Any], articles: Sequence[Mapping[str, Any]]) -> Itera
     yield "</section>"
 
 
-def _header(
-    facts: Sequence[Mapping[str, Any]],
-    conflicts: Sequence[Mapping[str, Any]],
-    articles: Sequence[Mapping[str, Any]],
-) -> Iterator[str]:
-    processed = sum(1 for a in articles if _str(a.get("status")) == "ok")
-    quarantined = sum(1 for a in articles if _str(a.get("status")) == "quarantined")
-    subjects = len({_str(f.get("subject")) for f in facts})
+def _header(totals: Totals) -> Iterator[str]:
     yield "<header><h1>newsfacts report</h1>"
     yield '<p class="lede">Figures found in the articles, reconciled across sources.</p>'
     yield '<nav><a href="#conflicts">Conflicts</a><a href="#facts">Facts</a>'
     yield '<a href="#run">Run summary</a></nav><ul class="stats">'
     for label, number in (
-        ("articles", len(articles)),
-        ("processed", processed),
-        ("quarantined", quarantined),
-        ("subjects", subjects),
-        ("facts", len(facts)),
-        ("conflicts", len(conflicts)),
+        ("articles", totals.articles),
+        ("processed", totals.processed),
+        ("quarantined", totals.quarantined),
+        ("subjects", totals.subjects),
+        ("facts", totals.facts),
+        ("conflicts", totals.conflicts),
     ):
         yield f"<li><b>{number:,}</b>{label}</li>"
     yield "</ul></header>"
+
+
+def html_parts(data: ReportData) -> Iterator[str]:
+    """The page, part by part: conflicts, then facts, then the run summary."""
+    anchors = {
+        _str(c.get("fact_id")): f"conflict-{i}"
+        for i, c in enumerate(data.conflicts)
+        if c.get("fact_id") is not None
+    }
+    yield (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>newsfacts report</title><style>{_asset('report.css')}</style></head>"
+        "<body><main>"
+    )
+    yield from _header(data.totals)
+    yield from _conflicts(data.conflicts, data.articles, data.totals.conflicts)
+    yield from _facts(data.facts, anchors, data.articles, data.totals)
+    yield from _run(data.run, data.quarantined, data.totals)
+    yield f"</main><script>{_asset('report.js')}</script></body></html>\n"
 
 
 def render_html(
@@ -432,35 +567,23 @@ def render_html(
     articles: Sequence[Mapping[str, Any]],
     run: Mapping[str, Any],
 ) -> str:
-    """The whole report page: conflicts, then facts, then the run summary.
+    """The whole report page from the complete rows of a run (SPEC.md shapes).
 
-    Inputs are the SPEC.md JSON shapes (dicts read back from the run directory).
     Raises ``ValueError`` (E400) when a record is not a mapping.
     """
-    fact_rows = records(facts, name="facts")
-    conflict_rows = records(conflicts, name="conflicts")
-    article_rows = records(articles, name="articles")
-    run_map = records([run], name="run")[0]
-    by_id = {_str(a.get("article_id")): a for a in article_rows}
-    anchors = {
-        _str(c.get("fact_id")): f"conflict-{i}"
-        for i, c in enumerate(conflict_rows)
-        if c.get("fact_id") is not None
-    }
-    head = (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>newsfacts report</title><style>{_asset('report.css')}</style></head>"
-        "<body><main>"
-    )
-    tail = f"</main><script>{_asset('report.js')}</script></body></html>\n"
-    return "".join(
-        chain(
-            (head,),
-            _header(fact_rows, conflict_rows, article_rows),
-            _conflicts(conflict_rows, by_id),
-            _facts(fact_rows, anchors, by_id),
-            _run(run_map, article_rows),
-            (tail,),
-        )
-    )
+    data = report_data(facts=facts, conflicts=conflicts, articles=articles, run=run)
+    return "".join(html_parts(data))
+
+
+def write_html(path: Path, parts: Iterable[str]) -> None:
+    """Write the page part by part to ``path``, atomically (a temporary file, then a
+    rename), never holding it whole in memory."""
+    tmp = path.with_name(f".{path.name}.partial")
+    try:
+        with tmp.open("w", encoding="utf-8") as fh:
+            for part in parts:
+                fh.write(part)
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,163 @@
+"""A disk spool for the output rows of a run: facts and conflicts, in any number.
+
+Reconciliation yields rows one subject block at a time, in no useful order; the
+outputs want them sorted by ``fact_id``, and the HTML report wants a bounded selection
+(the best-supported ones) and a few totals. :class:`OutputSpool` keeps the rows in a
+scratch DuckDB file instead of a Python list, so the run's memory does not grow with
+the number of facts: rows go in as Arrow batches, come back sorted in batches, and the
+totals are SQL aggregates.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Final, Literal
+
+import duckdb
+import pyarrow as pa
+
+__all__ = ["OutputSpool", "Table", "articles_of"]
+
+Table = Literal["facts", "conflicts"]
+TABLES: Final[tuple[Table, ...]] = ("facts", "conflicts")
+CHUNK: Final = 5000
+FETCH: Final = 5000
+MEMORY_LIMIT: Final = "256MB"
+_SCHEMA: Final = pa.schema(
+    [
+        ("fact_id", pa.string()),
+        ("subject", pa.string()),
+        ("status", pa.string()),
+        ("n_articles", pa.int64()),
+        ("row_json", pa.string()),
+    ]
+)
+
+
+def articles_of(row: Mapping[str, Any]) -> set[str]:
+    """Ids of the articles a fact or conflict row cites (evidence and candidates)."""
+    found: set[str] = set()
+    items: list[Any] = list(row.get("evidence") or ())
+    for key in ("alternatives", "candidates"):
+        for alt in row.get(key) or ():
+            if isinstance(alt, Mapping):
+                items.extend(alt.get("evidence") or ())
+                found.update(str(a) for a in alt.get("articles") or ())
+    for item in items:
+        if isinstance(item, Mapping) and item.get("article_id") is not None:
+            found.add(str(item["article_id"]))
+    return found
+
+
+class OutputSpool:
+    """Fact and conflict rows of one run, kept in a scratch DuckDB file until written."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.unlink(missing_ok=True)
+        self._con = duckdb.connect(str(path))
+        self._con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        self._con.execute("SET preserve_insertion_order = false")
+        for table in TABLES:
+            self._con.execute(
+                f"CREATE TABLE {table} (fact_id VARCHAR, subject VARCHAR, status VARCHAR, "
+                "n_articles BIGINT, row_json VARCHAR)"
+            )
+        self._pending: dict[Table, list[tuple[str, str, str, int, str]]] = {t: [] for t in TABLES}
+
+    def __enter__(self) -> OutputSpool:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._con.close()
+        self.path.unlink(missing_ok=True)
+        Path(f"{self.path}.wal").unlink(missing_ok=True)
+
+    # ----------------------------------------------------------------- writing
+
+    def add(self, table: Table, row: Mapping[str, Any]) -> None:
+        """Keep one SPEC row (a facts.jsonl or conflicts.jsonl line)."""
+        pending = self._pending[table]
+        pending.append(
+            (
+                str(row["fact_id"]),
+                str(row.get("subject", "")),
+                str(row.get("status", "")),
+                len(articles_of(row)),
+                json.dumps(row, ensure_ascii=False, separators=(",", ":")),
+            )
+        )
+        if len(pending) >= CHUNK:
+            self._flush(table)
+
+    def _flush(self, table: Table) -> None:
+        pending = self._pending[table]
+        if not pending:
+            return
+        batch = pa.Table.from_pylist(
+            [dict(zip(_SCHEMA.names, r, strict=True)) for r in pending], schema=_SCHEMA
+        )
+        self._con.register("_batch", batch)
+        try:
+            self._con.execute(f"INSERT INTO {table} SELECT * FROM _batch")  # noqa: S608
+        finally:
+            self._con.unregister("_batch")
+        pending.clear()
+
+    # ----------------------------------------------------------------- reading
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
+        for table in TABLES:
+            self._flush(table)
+        cur = self._con.cursor()
+        try:
+            cur.execute(sql, list(params))
+            while batch := cur.fetchmany(FETCH):
+                for (text,) in batch:
+                    row: dict[str, Any] = json.loads(text)
+                    yield row
+        finally:
+            cur.close()
+
+    def _scalar(self, sql: str) -> int:
+        for table in TABLES:
+            self._flush(table)
+        found = self._con.execute(sql).fetchone()
+        return int(found[0]) if found and found[0] is not None else 0
+
+    def count(self, table: Table) -> int:
+        return self._scalar(f"SELECT count(*) FROM {table}")  # noqa: S608
+
+    def subjects(self) -> int:
+        """Distinct subjects among the facts."""
+        return self._scalar("SELECT count(DISTINCT subject) FROM facts")
+
+    def statuses(self) -> dict[str, int]:
+        """Facts per status (``single``, ``agreed``, ``conflict``)."""
+        for table in TABLES:
+            self._flush(table)
+        rows = self._con.execute("SELECT status, count(*) FROM facts GROUP BY status").fetchall()
+        return {str(s): int(n) for s, n in sorted(rows)}
+
+    def sorted_rows(self, table: Table) -> Iterator[dict[str, Any]]:
+        """Every row of ``table``, ordered by fact id, fetched in batches."""
+        yield from self._rows(f"SELECT row_json FROM {table} ORDER BY fact_id")  # noqa: S608
+
+    def best(self, table: Table, limit: int) -> list[dict[str, Any]]:
+        """The ``limit`` rows cited by the most articles (ties by fact id), by fact id."""
+        sql = (
+            f"SELECT row_json FROM (SELECT fact_id, row_json FROM {table} "  # noqa: S608
+            "ORDER BY n_articles DESC, fact_id LIMIT ?) ORDER BY fact_id"
+        )
+        return list(self._rows(sql, (limit,)))
