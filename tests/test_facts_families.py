@@ -711,3 +711,81 @@ def test_cues_before_the_next_figure_are_its_own() -> None:
     ]
     assert [h.tag for h in own_cues(cues, mentions[0], mentions)] == ["deal_value"]
     assert [h.tag for h in own_cues(cues, mentions[1], mentions)] == ["deal_value", "valuation"]
+
+
+# --- who a figure is about: places, units, short and full names ------------------------
+
+ATTRIBUTION: list[tuple[str, str, list[Figure], str, str | None, str | None]] = [
+    # A city before a cue word that introduces another name is where, not who.
+    (
+        "fr",
+        "À Toulouse, l'hébergeur Brisane Data ouvrira un centre de données de 12 MW.",
+        [("12 MW", "power", 12.0, "MW")],
+        "12 MW",
+        "Brisane Data",
+        "Toulouse",
+    ),
+    (
+        "en",
+        "In Leeds, the operator Quarrow Data will open a 12 MW data centre.",
+        [("12 MW", "power", 12.0, "MW")],
+        "12 MW",
+        "Quarrow Data",
+        "Leeds",
+    ),
+    # A unit after its number names nothing.
+    (
+        "fr",
+        "Le lien atteindra 400 Gbit/s. Le site consommera 6 MW sur 3 hectares.",
+        [("6 MW", "power", 6.0, "MW")],
+        "6 MW",
+        None,
+        "Gbit",
+    ),
+    (
+        "en",
+        "The link will carry 400 Tbit/s. The site will draw 6 MW.",
+        [("6 MW", "power", 6.0, "MW")],
+        "6 MW",
+        None,
+        "Tbit",
+    ),
+    # A name the recogniser missed after a cue word, and its short form later on.
+    (
+        "fr",
+        "Le groupe Ostrel a racheté la société nantaise Velanne Robotique. Velanne emploie "
+        "320 personnes.",
+        [("320 personnes", "count", 320.0, "person")],
+        "320 personnes",
+        "Velanne Robotique",
+        "Ostrel",
+    ),
+    # The short form in a title, before the full name.
+    (
+        "en",
+        "Korvane buys rival\n\nThe software group Korvane Systems said on Monday it "
+        "employs 4,200 people.",
+        [("4,200 people", "count", 4200.0, "person")],
+        "4,200 people",
+        "Korvane Systems",
+        "Korvane",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "figures", "figure", "subject", "not_subject"), ATTRIBUTION
+)
+def test_attribution_families(
+    lang: str,
+    text: str,
+    figures: list[Figure],
+    figure: str,
+    subject: str | None,
+    not_subject: str | None,
+) -> None:
+    claim = claim_of(claims_for(text, figures, lang), figure)
+    got = claim.subject if claim is not None else None
+    if subject is not None:
+        assert got == subject
+    assert got != not_subject

@@ -290,6 +290,11 @@ _GAP_AFTER_BLOCK = frozenset({"ADP", "AUX", "PRON", "CCONJ", "SCONJ", "NUM", "VE
 _MODEL_NUMBER = re.compile(r"(?=\S*[^\W\d_])(?=\S*\d)\S+")
 _DATELINE_LEAD = re.compile(r"(?:^|\n)[ \t]*$")
 _MODIFIER_DEPS = frozenset({"compound", "amod"})
+# A capitalised word right after a cue word: the cue introduces that name ("À Marseille,
+# l'hébergeur Portuaire Data construira"), not an apposition to the name before it.
+_NAME_AFTER_CUE = re.compile(r"[ \t]+[«\"“]?[ \t]*(?P<first>[^\W\d_])")
+_NUMBER_BEFORE = re.compile(r"\d[ \t]*$")
+_YEAR_BEFORE = re.compile(r"(?<!\d)(?:19|20)\d\d[ \t]*$")
 
 
 def _gap_ok(
@@ -341,11 +346,25 @@ def _cue_type(
         if found is not None:
             gap_lo, gap_hi = found.span("gap")
             cue_lo, cue_hi = found.span("cue")
-            if _gap_ok(
-                view.doc, end + gap_lo, end + gap_hi, allowed=frozenset(), blocked=_GAP_AFTER_BLOCK
-            ) and _attached(view.doc, (start, end), (end + cue_lo, end + cue_hi)):
+            if (
+                _gap_ok(
+                    view.doc,
+                    end + gap_lo,
+                    end + gap_hi,
+                    allowed=frozenset(),
+                    blocked=_GAP_AFTER_BLOCK,
+                )
+                and _attached(view.doc, (start, end), (end + cue_lo, end + cue_hi))
+                and not _names_next(view.text, end + cue_hi)
+            ):
                 return cue_types.get(re.sub(r"\s+", " ", found.group("cue")))
     return None
+
+
+def _names_next(text: str, pos: int) -> bool:
+    """Whether a capitalised word follows ``pos`` (a cue word introducing its own name)."""
+    found = _NAME_AFTER_CUE.match(text, pos)
+    return found is not None and found.group("first").isupper()
 
 
 def _final_word_type(name: str, lex: SubjectLexicon) -> str | None:
@@ -365,6 +384,35 @@ class _Name:
     label: str
     ent_id: str
     root: int
+
+
+_NAME_WORD_POS = frozenset({"PROPN", "NOUN"})
+
+
+def _title_case_line(doc: Doc, tok: Token) -> bool:
+    """Whether ``tok`` stands on a line whose words are mostly capitalised (a headline)."""
+    text = doc.text
+    lo = text.rfind("\n", 0, tok.idx) + 1
+    hi = text.find("\n", tok.idx)
+    words = re.findall(r"[^\W\d_]+", text[lo : hi if hi >= 0 else len(text)])
+    caps = sum(1 for w in words if w[:1].isupper())
+    return len(words) >= 3 and caps > 0.6 * len(words)
+
+
+def _name_word(doc: Doc, tok: Token) -> bool:
+    """Whether a capitalised word right after a name continues it.
+
+    Mid-sentence, outside a headline, a capitalised noun the recogniser left out of the
+    name is its last word ("la société Garance Cybersécurité", "Halden Robotique").
+    """
+    return (
+        tok.is_alpha
+        and tok.pos_ in _NAME_WORD_POS
+        and not tok.is_sent_start
+        and len(tok.text) > 1
+        and not tok.text.isupper()
+        and not _title_case_line(doc, tok)
+    )
 
 
 def _merged_names(view: DocView, lex: SubjectLexicon) -> list[_Name]:
@@ -392,7 +440,7 @@ def _merged_names(view: DocView, lex: SubjectLexicon) -> list[_Name]:
             nxt = doc[last]
             if nxt.ent_type_ or not nxt.text[:1].isupper():
                 break
-            if nxt.text.casefold() not in lex.name_final_words:
+            if nxt.text.casefold() not in lex.name_final_words and not _name_word(doc, nxt):
                 break
             last += 1
             end = nxt.idx + len(nxt)
@@ -401,7 +449,12 @@ def _merged_names(view: DocView, lex: SubjectLexicon) -> list[_Name]:
     return out
 
 
-def _not_a_subject(view: DocView, n: _Name, figures: Sequence[tuple[int, int]]) -> bool:
+def _not_a_subject(
+    view: DocView,
+    n: _Name,
+    figures: Sequence[tuple[int, int]],
+    cue_heads: frozenset[str] = frozenset(),
+) -> bool:
     """Entities that name no subject: units and figures, model numbers, datelines, modifiers."""
     if any(n.start < hi and lo < n.end for lo, hi in figures):
         return True  # "MW" in "up to 520 MW"
@@ -411,6 +464,9 @@ def _not_a_subject(view: DocView, n: _Name, figures: Sequence[tuple[int, int]]) 
     nxt = view.text[n.end : n.end + 3].lstrip(" ")
     if nxt[:1].isdigit():
         return True  # "RTX 5090", "Llama 3"
+    before = view.text[max(0, n.start - 8) : n.start]
+    if n.last - n.first == 1 and _NUMBER_BEFORE.search(before) and not _YEAR_BEFORE.search(before):
+        return True  # "320 Tbit/s", "40 Gbps": a unit after its number
     letters = [c for c in surface if c.isalpha()]
     shouted = len(letters) >= 5 and all(c.isupper() for c in letters)
     if shouted and _DATELINE_LEAD.search(view.text, max(0, n.start - 4), n.start):
@@ -423,7 +479,8 @@ def _not_a_subject(view: DocView, n: _Name, figures: Sequence[tuple[int, int]]) 
         and head.pos_ == "NOUN"
         and not (n.start <= head.idx < n.end)
         and head.text[:1].islower()
-    )  # "AI companies", "GPU capacity"
+        and not (head.i < n.first and head.lower_ in cue_heads)
+    )  # "AI companies", "GPU capacity"; not "l'hébergeur Portuaire Data"
 
 
 def _entity_candidates(
@@ -432,11 +489,12 @@ def _entity_candidates(
     lex = subject_lexicon(lang)
     doc, folded = view.doc, view.folded
     found: list[tuple[_Name, str, str, float]] = []  # name, canonical, type, prior
+    cue_heads = frozenset(w.rsplit(" ", 1)[-1] for w, _ in lex.cue_words)
     for n in _merged_names(view, lex):
         entry = gazetteer_lookup(n.ent_id) if n.ent_id else None
         name = entry.name if entry else canonical_name(view.text[n.start : n.end], lang)
         entry = entry or gazetteer_lookup(name)
-        if entry is None and (not name or _not_a_subject(view, n, figures)):
+        if entry is None and (not name or _not_a_subject(view, n, figures, cue_heads)):
             continue
         cue = _cue_type(view, n.start, n.end, lex, pats) if entry is None else None
         suffix = pats.suffix_after is not None and bool(
@@ -462,6 +520,16 @@ def _entity_candidates(
     for _, name, kind, prior in found:
         if kind != "person" and prior > best.get(name, (0.0, ""))[0]:
             best[name] = (prior, kind)
+    # A full name the recogniser mislabelled ("Garance Cybersécurité" as a person) is
+    # the subject its leading words name elsewhere ("the cyber firm Garance").
+    for _, name, _, _ in found:
+        if best.get(name, (0.0, "person"))[1] not in ("person", "country", "other"):
+            continue
+        for form in _short_forms(name, lex):
+            prior, kind = best.get(form, (0.0, "person"))
+            if kind in SHORT_FORM_TYPES and prior >= CUE_PRIOR:
+                best[name] = (prior, kind)
+                break
     out: list[Candidate] = []
     by_root: dict[int, Candidate] = {}
     for n, name, own_kind, own_prior in found:
@@ -532,8 +600,64 @@ def _proper_noun_candidates(
     return out
 
 
+def _cue_name_candidates(
+    view: DocView, lang: str, pats: _Patterns, figures: Sequence[tuple[int, int]]
+) -> list[Candidate]:
+    """Capitalised words the recogniser missed right after a cue word.
+
+    "le rachat de la société lyonnaise Garance Cybersécurité", "the cable maker Halden
+    Marine": the cue says a name follows, whatever tags the parser gave its words.
+    """
+    lex = subject_lexicon(lang)
+    doc = view.doc
+    out: list[Candidate] = []
+    i = 0
+    while i < len(doc):
+        tok = doc[i]
+        if not (
+            tok.is_alpha
+            and tok.text[:1].isupper()
+            and not tok.ent_type_
+            and not tok.is_sent_start
+            and not _title_case_line(doc, tok)
+        ):
+            i += 1
+            continue
+        j = i + 1
+        while (
+            j < len(doc)
+            and doc[j - 1].whitespace_ == " "
+            and doc[j].is_alpha
+            and doc[j].text[:1].isupper()
+            and not doc[j].ent_type_
+        ):
+            j += 1
+        span = doc[i:j]
+        i = j
+        lo, hi = span.start_char, span.end_char
+        if any(lo < f_hi and f_lo < hi for f_lo, f_hi in figures):
+            continue
+        name = canonical_name(span.text, lang)
+        if not name or not name[:1].isupper() or name.isupper() or not plausible_name(name):
+            continue
+        if pats.cue_before is None or not pats.cue_before.search(view.folded, max(0, lo - 60), lo):
+            continue
+        kind = _cue_type(view, lo, hi, lex, pats)
+        if kind is None or kind == "country":
+            continue
+        out.append(
+            Candidate(
+                name, kind, lo, hi, span.root.i, "entity", CUE_PRIOR, _marker(view.folded, lo, pats)
+            )
+        )
+    return out
+
+
 MIN_SHORT_FORM = 4
 SHORT_FORM_TYPES = frozenset({"company", "project", "site", "programme"})
+# A many-word name of no known type ("Nautilia Subsea") still lends its type to its
+# leading word ("Nautilia"), which the recogniser may have taken for a place.
+SHORT_FORM_SOURCES = SHORT_FORM_TYPES | {"other"}
 
 
 def _short_forms(name: str, lex: SubjectLexicon) -> list[str]:
@@ -563,16 +687,21 @@ def _capital_follows(text: str, end: int) -> bool:
 def _with_short_forms(
     view: DocView, cands: Sequence[Candidate], lex: SubjectLexicon, pats: _Patterns
 ) -> list[Candidate]:
-    """``cands`` plus the later short forms of names first written in full.
+    """``cands`` plus the short forms of names written in full somewhere in the article.
 
-    "Redline Data ... Redline expects ... the Redline campus": every "Redline" after the
-    full name is the same subject, whatever label (or none) the recogniser gave it.
+    "Redline Data ... Redline expects ... the Redline campus": every "Redline" is the
+    same subject as the full name, before it (a title) or after it, whatever label (or
+    none) the recogniser gave it.
     Names of the gazetteer keep their own aliases; a short form that leads a longer
     capitalised name is left alone.
     """
     first: dict[str, Candidate] = {}
     for c in cands:
-        if c.source == "entity" and c.type in SHORT_FORM_TYPES and gazetteer_lookup(c.name) is None:
+        if (
+            c.source == "entity"
+            and c.type in SHORT_FORM_SOURCES
+            and gazetteer_lookup(c.name) is None
+        ):
             first.setdefault(c.name, c)
     forms: dict[str, Candidate] = {}
     for name, c in first.items():
@@ -586,7 +715,7 @@ def _with_short_forms(
     for form, full in forms.items():
         for m in re.finditer(rf"(?<![\w'’-]){re.escape(form)}(?![\w-])", text):
             start, end = m.span()
-            if start < full.end or _capital_follows(text, end):
+            if _capital_follows(text, end):
                 continue
             same = [c for c in kept if c.start == start and c.end == end]
             if any(c.start < end and start < c.end for c in kept if c not in same):
@@ -655,6 +784,7 @@ def _resolve_ordinal(
 
 
 _ORDINAL_BLOCK = frozenset({"NOUN", "PROPN", "ADJ", "NUM", "ADP"})
+_CUE_GAP_POS = frozenset({"ADJ", "ADP", "NOUN", "DET"})
 
 
 def _next_token(doc: Doc, pos: int) -> Token | None:
@@ -684,7 +814,13 @@ def _adjectives_then_name(doc: Doc, end: int, cands: Sequence[Candidate]) -> boo
     if span is None:
         return False
     words = [tok for tok in span if not tok.is_space and tok.idx < starts[0]]
-    return bool(words) and all(tok.pos_ == "ADJ" for tok in words)
+    # "le groupe allemand de logiciels industriels Stellwerk": a cue word's complement
+    # may stand between it and the name; a verb or a comma ends the phrase.
+    return (
+        bool(words)
+        and any(tok.pos_ == "ADJ" for tok in words)
+        and all(tok.pos_ in _CUE_GAP_POS for tok in words)
+    )
 
 
 def _anaphora_hits(folded: str, pats: _Patterns, lex: SubjectLexicon) -> list[PhraseHit]:
@@ -725,6 +861,12 @@ def doc_candidates(
         for c in _proper_noun_candidates(v, lang, pats, figures)
         if not _overlaps(c.start, c.end, base)
     ]
+    base += [
+        c
+        for c in _cue_name_candidates(v, lang, pats, figures)
+        if not _overlaps(c.start, c.end, base)
+    ]
+    base.sort(key=lambda c: c.start)
     base = [c for c in _with_short_forms(v, base, lex, pats) if plausible_name(c.name)]
     for hit in find_phrases(folded, pats.epithets):
         root = _root(doc, hit.start, hit.end)
