@@ -369,6 +369,95 @@ def test_money_and_percent_distractors(text: str, lang: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "lang", "span", "value", "unit", "bound"),
+    [
+        # a money mention before it in the sentence gives the currency
+        (
+            "L'usine coûtera 90 millions d'euros, dont 25 millions pris en charge par la région.",
+            "fr",
+            "25 millions",
+            25e6,
+            "EUR",
+            None,
+        ),
+        (
+            "Le groupe vise 2 milliards de dollars de ventes, contre moins de 800 millions.",
+            "fr",
+            "moins de 800 millions",
+            800e6,
+            "USD",
+            "max",
+        ),
+        # a money word of the data, the article's one currency
+        (
+            "Orvane a levé 12 millions d'euros. Son budget de recherche atteint 4,5 millions.",
+            "fr",
+            "4,5 millions",
+            4.5e6,
+            "EUR",
+            None,
+        ),
+        (
+            "Kelso raised $60m in March. It added a further 15 million in loans.",
+            "en",
+            "15 million",
+            15e6,
+            "USD",
+            None,
+        ),
+        (
+            "Brightwater sold the unit for £2.1bn. Its loan of about 300 million is repaid.",
+            "en",
+            "about 300 million",
+            300e6,
+            "GBP",
+            None,
+        ),
+        ("Revenue reached €40m, up from 31.5m a year earlier.", "en", "31.5m", 31.5e6, "EUR", None),
+    ],
+)
+def test_implied_currency(
+    text: str, lang: str, span: str, value: float, unit: str, bound: str | None
+) -> None:
+    found = [q for q in extract_quantities(text, lang) if q.text == span]
+    assert len(found) == 1, extract_quantities(text, lang)
+    q = found[0]
+    assert (q.kind, q.unit, q.bound) == ("money", unit, bound)
+    assert q.value == pytest.approx(value)
+    assert "currency_inferred" in q.flags
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # counts keep their noun, with or without a connector
+        ("Le service a 150 millions d'utilisateurs et 30 millions d'euros de ventes.", "fr"),
+        ("Elle a levé 10 millions d'euros et vise 3 millions de clients.", "fr"),
+        ("It raised $20m and now has 40 million subscribers.", "en"),
+        ("It raised $20m and sold 3 million smartphones.", "en"),
+        # no money context: no money word, no money mention in the sentence
+        ("La société a levé 5 millions d'euros. La ville compte 2 millions.", "fr"),
+        ("It raised $5m. The region is home to 4 million.", "en"),
+        # a count is the nearest mention and no money word follows it
+        ("Le budget de 8 millions d'euros sert 150 millions d'abonnés, contre 90 millions.", "fr"),
+        # no currency to infer: none stated, or several
+        ("Le budget du projet atteint 38 millions.", "fr"),
+        ("It paid $4m and €3m. Its budget is 38 million.", "en"),
+        # no scale word of the data: "mille", a bare number, "m" (metres)
+        ("Elle a levé 3 millions d'euros. Son budget de 500 mille.", "fr"),
+        ("It raised $5m. Its budget was 38.", "en"),
+        ("It raised $5m for a 40m tower.", "en"),
+        ("It raised $5m. The mast, at 40m, is the tallest.", "en"),
+        # a money word after the amount counts in its clause only
+        ("It raised $5m. The city has 2 million, and its budget grew.", "en"),
+    ],
+)
+def test_implied_currency_guards(text: str, lang: str) -> None:
+    found = extract_quantities(text, lang)
+    assert not [q for q in found if "currency_inferred" in q.flags], found
+
+
+@pytest.mark.parametrize(
     ("text", "lang", "value", "bound"),
     [
         ("just need minus five percent", "en", -5.0, None),

@@ -196,6 +196,12 @@ class Lexicon:
     subunit_after: re.Pattern[str]
     trailing_connector: re.Pattern[str]
     collective_after: re.Pattern[str]  # "deux douzaines": a noun that multiplies a number
+    # an amount whose currency is implied ("un budget de 38 millions"): its scales (folded
+    # words, exact abbreviations), the money words of its context, and whether a noun
+    # may follow a number directly (then a word off ``open_modifier_stop`` stops it)
+    implied_scales: frozenset[str]
+    implied_context: re.Pattern[str]
+    implied_noun_after: bool
 
 
 def fold(text: str) -> str:
@@ -445,6 +451,8 @@ def get_lexicon(lang: str) -> Lexicon:
         str(k): str(v) for k, v in _mapping(cu, "subunits", lang=lang, name="currencies").items()
     }
     currency_subunits = {fold(k): v for k, v in raw_subunits.items()}
+    implied = _mapping(cu, "implied", lang=lang, name="currencies")
+    cu_ref: dict[str, Any] = {"lang": lang, "name": "currencies"}
 
     unit_words, unit_symbols, unit_word_terms, unit_symbol_terms = _units(un, lang=lang)
 
@@ -719,4 +727,11 @@ def get_lexicon(lang: str) -> Lexicon:
         subunit_after=re.compile(subunit_after, flags),
         trailing_connector=re.compile(rf"{WS}+(?:{_alt(connector_terms)})$", flags),
         collective_after=re.compile(rf"{WS}+(?P<col>{apx}|{col})(?!\w)", flags),
+        implied_scales=frozenset(
+            t if t in raw_scale_abbr else fold(t) for t in _strings(implied, "scales", **cu_ref)
+        ),
+        implied_context=re.compile(
+            rf"(?<!\w)(?:{_alt(_strings(implied, 'context', **cu_ref))})(?!\w)", flags
+        ),
+        implied_noun_after=bool(implied.get("noun_after", False)),
     )

@@ -53,6 +53,19 @@ Its decisions, documented once:
   MUSD"); a scale word after a code ("75 USD million"); an article before a currency
   ("a dollar"); a currency name right before digits that are not a year ("ringgit
   42", never "Euro 2024"). Ambiguous words ("pounds", "livres") stay unread.
+* An amount whose currency is implied ("un budget de 38 millions", "dont 150
+  millions apportés par la BEI", "a further 40 million") is money with the flag
+  ``currency_inferred``: a number with a scale of the data (``currencies.yaml``
+  ``implied.scales``: "millions", "bn", never "mille" or "m"), no currency, unit or
+  counted noun after it, no connector ("150 millions d'utilisateurs") and, where a
+  noun may follow a number directly (English), no word other than a function word
+  ("40 million subscribers"); in a money context: the nearest mention before it in
+  its sentence is money, or a money word of the data comes after that mention (or
+  after the sentence start), or after the amount in its clause ("a further 15
+  million in funding"). Its currency is that of the nearest money mention
+  before it in the sentence, else the article's one currency; with neither it is no
+  mention. The span is the number, its scales and its hedges ("moins de 300
+  millions").
 * A sign word right before a number ("minus five percent") negates it, unless a hedge
   ends there ("au moins 40").
 * Ages ("âgé de 35 ans", "aged 30", "a 45-year-old", "54 years old", "Marie
@@ -108,6 +121,12 @@ _RANK_WINDOW = 100
 # ans."), when the clause or the apposition ends right after it
 _NAME_COMMA_BEFORE = re.compile(r"(?<![\w'’])[^\W\d_][^\W\d_'’-]*,[ \u00a0]*$")
 _APPOSITION_END = re.compile(r"[ \u00a0]*(?:[.;!?]|$)")
+# an implied currency is read within its sentence
+_SENTENCE_BREAK = re.compile(r"[.;!?]+[\s\u00a0\u202f]|\n")
+_SENTENCE_LOOKBACK = 400
+_IMPLIED_AFTER = 40
+_NEXT_WORD = re.compile(r"[ \u00a0\u202f]+(?P<word>[^\W\d_][\w'’-]*)")
+_SCALE_PARTS = re.compile(r"[\s\u00a0\u202f\-‐‑–]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,7 +330,10 @@ def _canonical(kind: str, value: Decimal, unit: str) -> tuple[Decimal, str]:
     return c.value, c.unit
 
 
-def _read(text: str, m: re.Match[str], floor: int, lex: Lexicon) -> Quantity | None:
+def _read(
+    text: str, m: re.Match[str], floor: int, lex: Lexicon, *, implied: str | None = None
+) -> Quantity | None:
+    """The mention of the number ``m``; ``implied``: the currency of a bare amount."""
     n1 = _number(text, m, lex)
     if n1 is None or n1.core.vague:
         return None
@@ -351,8 +373,12 @@ def _read(text: str, m: re.Match[str], floor: int, lex: Lexicon) -> Quantity | N
             approx=False,
         )
 
+    scaled = n1
     n1, u1 = _unit_for(text, n1, lex, money_before=prefix_iso is not None)
-    if prefix_iso is None and n1.has_abbreviation and u1 is None:
+    if implied is not None and prefix_iso is None and u1 is None:
+        n1 = scaled  # "40bn": the scale stays, the currency is implied
+        prefix = (implied, Decimal(1))
+    elif prefix_iso is None and n1.has_abbreviation and u1 is None:
         return None
     if prefix_iso is not None and u1 is not None and u1.kind != "money":
         u1 = None
@@ -360,7 +386,8 @@ def _read(text: str, m: re.Match[str], floor: int, lex: Lexicon) -> Quantity | N
         u1 = None  # "$ 20 $ 37": the second sign opens the next amount
     unit1 = u1
     if prefix is not None and u1 is None:
-        unit1 = _Unit("money", prefix[0], n1.end, factor=prefix[1])
+        inferred = ("currency_inferred",) if prefix_iso is None else ()
+        unit1 = _Unit("money", prefix[0], n1.end, inferred, factor=prefix[1])
 
     # a range: "de 230 à 520 MW", "entre 3 et 4 trillions de dollars", "$3bn-$4bn"
     op = lex.opener_before.search(text, lead, floor, lookback=16)
@@ -518,6 +545,7 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
         tokens = lex.scanner.finditer(lowered)
     else:
         tokens = lex.scanner_any_case.finditer(text)
+    bare: list[tuple[re.Match[str], int]] = []  # amounts that may have an implied currency
     for tok in tokens:
         pos = tok.start()
         if pos < skip:
@@ -530,7 +558,80 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
         if q is not None:
             out.append(q)
             floor = skip = max(q.end, skip)
-    return out
+        elif _is_bare_amount(text, m, lex):
+            bare.append((m, floor))
+    return _with_implied_currency(text, out, bare, lex) if bare else out
+
+
+def _is_bare_amount(text: str, m: re.Match[str], lex: Lexicon) -> bool:
+    """A number with a scale of ``implied.scales`` and nothing after it that it counts."""
+    n = _number(text, m, lex)
+    if n is None or n.core.vague or n.core.fraction or not n.scales:
+        return False
+    last = _SCALE_PARTS.split(text[n.core.end : n.end].strip())[-1]
+    if last not in lex.implied_scales and fold(last) not in lex.implied_scales:
+        return False
+    if _unit(text, n.end, lex, connector=True) is not None:
+        return False
+    if lex.connector.match(text, n.end) is not None:
+        return False  # "150 millions d'utilisateurs", "40 million of its shares"
+    if lex.implied_noun_after:
+        word = _NEXT_WORD.match(text, n.end)
+        if word is not None and fold(word.group("word")) not in lex.open_modifier_stop:
+            return False  # "40 million subscribers"
+    return True
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    start = max(0, pos - _SENTENCE_LOOKBACK)
+    for br in _SENTENCE_BREAK.finditer(text, start, pos):
+        start = br.end()
+    return start
+
+
+def _clause_end(text: str, pos: int, found: list[Quantity]) -> int:
+    """Where the words after an amount stop counting as its context ("15 million in
+    funding"): a clause mark, the next mention, or ``_IMPLIED_AFTER`` characters on."""
+    end = min(len(text), pos + _IMPLIED_AFTER)
+    stop = _CLAUSE_STOP.search(text, pos, end)
+    following = [q.start for q in found if q.start >= pos]
+    return min([end, *following] + ([stop.start()] if stop is not None else []))
+
+
+def _with_implied_currency(
+    text: str, out: list[Quantity], bare: list[tuple[re.Match[str], int]], lex: Lexicon
+) -> list[Quantity]:
+    """``out`` with the bare amounts of a money context read as money (see the module
+    docstring): the currency of the money mention before them in their sentence, else
+    the article's one currency."""
+    stated = {q.unit for q in out if q.kind == "money"}
+    article_iso = next(iter(stated)) if len(stated) == 1 else None
+    found = list(out)
+    for m, floor in bare:
+        start = m.start()
+        sentence = _sentence_start(text, start)
+        before = [q for q in found if sentence <= q.start and q.end <= start]
+        nearest = max(before, key=lambda q: q.end, default=None)
+        if nearest is not None and nearest.kind == "money":
+            iso: str | None = nearest.unit
+        else:
+            words_from = nearest.end if nearest is not None else sentence
+            after = _clause_end(text, m.end(), found)
+            word_before = lex.implied_context.search(text, words_from, start)
+            if word_before is None and lex.implied_context.search(text, m.end(), after) is None:
+                continue
+            money = [q for q in before if q.kind == "money"]
+            iso = max(money, key=lambda q: q.end).unit if money else article_iso
+        if iso is None:
+            continue
+        q = _read(text, m, floor, lex, implied=iso)
+        if q is None or q.kind != "money":
+            continue
+        if any(q.start < o.end and o.start < q.end for o in found):
+            continue
+        found.append(q)
+        found.sort(key=lambda o: o.start)
+    return found
 
 
 def _core_at(text: str, pos: int, floor: int, lex: Lexicon) -> re.Match[str] | None:
