@@ -311,6 +311,59 @@ def test_new_family_flags(lang: str, text: str, flags: tuple[str, ...]) -> None:
     assert found.flags == flags
 
 
+# --- the tense of a date without a year ----------------------------------------------
+
+PUB_MAY = dt.date(2026, 5, 7)  # a Thursday
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        # a forward cue or a future word: the next occurrence on or after the date
+        ("en", "The buyback is to be completed by December.", ("December", "2026-12")),
+        ("en", "The new hall will open in December.", ("December", "2026-12")),
+        ("en", "Prices stay frozen until January.", ("January", "2027-01")),
+        ("en", "The board will vote on Tuesday.", ("Tuesday", "2026-05-12")),
+        ("en", "The board will vote on Thursday.", ("Thursday", "2026-05-07")),
+        ("en", "The line is expected to reopen on January 12.", ("January 12", "2027-01-12")),
+        ("fr", "Le raccordement doit être achevé d'ici décembre.", ("décembre", "2026-12")),
+        ("fr", "Le site ouvrira ses portes en décembre.", ("décembre", "2026-12")),
+        ("fr", "Les tarifs sont gelés jusqu'en février.", ("février", "2027-02")),
+        ("fr", "Les travaux devraient s'achever fin janvier.", ("fin janvier", "2027-01")),
+        ("fr", "Le conseil se réunira mardi.", ("mardi", "2026-05-12")),
+        ("fr", "Elle a promis de livrer d'ici décembre.", ("décembre", "2026-12")),
+        # a past word or a back cue: the last occurrence on or before the date
+        ("en", "The hall opened in September.", ("September", "2025-09")),
+        ("en", "Output was cut in September.", ("September", "2025-09")),
+        ("en", "Sales have doubled since September.", ("September", "2025-09")),
+        ("en", "The plant ran until December.", ("December", "2025-12")),
+        ("fr", "Le site avait ouvert en septembre.", ("septembre", "2025-09")),
+        ("fr", "La ligne a été coupée le 15 septembre.", ("15 septembre", "2025-09-15")),
+        ("fr", "Les ventes progressent depuis septembre.", ("septembre", "2025-09")),
+        # a future word beats a past one before it; the clause stops at a comma
+        ("en", "It said it will open the site in September.", ("September", "2026-09")),
+        ("en", "It opened a hall, and the next is due in December.", ("December", "2026-12")),
+        # nothing said: the nearest occurrence, as before
+        ("en", "Output of the plant in December", ("December", "2025-12")),
+        ("fr", "Les chiffres de septembre", None),
+        ("fr", "Le chantier en décembre", ("décembre", "2025-12")),
+        ("fr", "Le conseil jeudi", ("jeudi", "2026-05-07")),
+        # a modifier or a year wins over the tense
+        ("en", "It will beat last December's record.", ("last December", "2025-12")),
+        ("fr", "Le site ouvrira en décembre 2027.", ("décembre 2027", "2027-12")),
+    ],
+)
+def test_tense_picks_the_occurrence(lang: str, text: str, expected: tuple[str, str] | None) -> None:
+    found = _pairs(text, lang, PUB_MAY)
+    assert found == ([expected] if expected is not None else []), found
+
+
+def test_tense_needs_published() -> None:
+    (found,) = find_dates("The hall will open in December.", "en")
+    assert found.date is None
+    assert "unresolved" in found.flags
+
+
 # --- a dateline stands for the publication date -------------------------------------------
 
 DATELINES: list[tuple[str, str, list[tuple[str, str | None]]]] = [
@@ -436,6 +489,10 @@ def test_dates_data(lang: str) -> None:
     assert all(0 <= p["decade_year"] <= 9 for p in data["year_parts"].values())
     assert data["week_words"]
     assert all(str(w).isupper() for w in data["fiscal_abbreviations"])
+    assert set(data["tense"]) == {"forward", "back"}
+    for way in data["tense"].values():
+        assert set(way) == {"words", "endings", "cues", "weak_cues"}
+        assert set(way["cues"]) | set(way["weak_cues"]) <= set(data["cues"]) - {"context"}
 
 
 # --- properties ----------------------------------------------------------------------------

@@ -31,6 +31,12 @@ common word ("mai", "Mars", "May", "March") needs a day or a year next to it; ye
 ``year_inferred`` for values read against ``published``, and ``unresolved`` when it is
 ``None`` (then ``date`` is ``None``).
 
+A month, a day or a weekday without a year is read against ``published`` by the tense
+of its clause (``dates.yaml`` ``tense``): after a future word or a forward cue ("will
+open in December", "by December", "d'ici décembre") the next occurrence on or after it,
+after a past word or a back cue ("opened in September", "depuis septembre") the last one
+on or before it; with neither the nearest one (ties: the past one).
+
 Without ``published``, an absolute date of month or day precision opening the text (a
 dateline: "date 2024-05 (AOF) -", "PARIS, 16 octobre 2025 -") stands in for it; values
 read against it carry the flag ``dateline``, and those it is too coarse for (a day
@@ -85,6 +91,9 @@ _PUNCT_AFTER = re.compile(r"[ \t]*(?:[,;:!?)\]»”\"]|\.(?!\d)|$)", re.MULTILIN
 _DATELINE_WINDOW = 100
 _DATELINE_DATE = re.compile(r"\d{4}-\d\d(?:-\d\d)?")
 _RESOLVED_FLAGS = frozenset({"relative", "year_inferred"})
+# The tense of a date without a year is read in its clause, this far back at most.
+_TENSE_WINDOW = 80
+_CLAUSE_MARKS = frozenset(".;:!?,()\n–—")
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +134,11 @@ class _Lexicon:
     weak_cue_before: re.Pattern[str]
     amount_after: re.Pattern[str]
     continuation: re.Pattern[str]
+    tense_forward: re.Pattern[str]  # "will", "doit", "ouvrira": the next occurrence
+    tense_back: re.Pattern[str]  # "was", "avait": the last occurrence
+    forward_cues: frozenset[str]  # cue flags that point forward over a past word ("by")
+    back_cues: frozenset[str]  # cue flags that point back ("since")
+    weak_forward_cues: frozenset[str]  # forward without a tense word ("until")
 
 
 def _norm(phrase: str) -> str:
@@ -298,6 +312,18 @@ def _build(lang: str) -> _Lexicon:
         openers = [str(w) for w in data["range_openers"]]
         month_year_connectors = [str(w) for w in months_data["month_year_connectors"]]
         day_words = {_norm(str(k)): int(v) for k, v in data["day_words"].items()}
+        tense = data["tense"]
+        tense_res = {
+            way: _tense_re(
+                [str(w) for w in tense[way]["words"]], [str(e) for e in tense[way]["endings"]]
+            )
+            for way in ("forward", "back")
+        }
+        forward_cues = frozenset(str(c) for c in tense["forward"]["cues"])
+        back_cues = frozenset(str(c) for c in tense["back"]["cues"])
+        weak_forward_cues = frozenset(str(c) for c in tense["forward"]["weak_cues"])
+        if tense["back"]["weak_cues"]:
+            raise LexiconError(Errors.E250.format(path=path, entry="tense.back.weak_cues"))
         day_month_connectors = [str(w) for w in data["day_month_connectors"]]
         counted = data["counted"]
         counted_units = {_norm(str(k)): str(v) for k, v in counted["units"].items()}
@@ -436,7 +462,18 @@ def _build(lang: str) -> _Lexicon:
         weak_cue_before=re.compile(rf"(?<!\w){_alt(weak_cues)}{_JOIN}\Z", flags),
         amount_after=re.compile(rf"\s*{_alt(not_before)}(?!\w)", flags),
         continuation=re.compile(rf"\s*(?:{_alt(connectors)})\s*", flags),
+        tense_forward=re.compile(tense_res["forward"], flags),
+        tense_back=re.compile(tense_res["back"], flags),
+        forward_cues=forward_cues,
+        back_cues=back_cues,
+        weak_forward_cues=weak_forward_cues,
     )
+
+
+def _tense_re(words: list[str], endings: list[str]) -> str:
+    """Tense words, or any word with one of ``endings`` ("ouvrira")."""
+    ending = rf"|\w+(?:{_alt(endings)})" if endings else ""
+    return rf"(?<!\w)(?:{_alt(words)}{ending})(?!\w)"
 
 
 @cache
@@ -474,7 +511,8 @@ def _nearest_month(month: int, published: dt.date, mode: str | None) -> str:
     """The occurrence of ``month`` nearest to ``published`` (ties: the past one).
 
     ``mode`` ``last``/``next`` asks for the latest one strictly before / the first one
-    strictly after the publication month.
+    strictly after the publication month; ``back``/``onward`` (the tense of the
+    clause, :func:`_direction`) the latest one on or before / the first one on or after.
     """
     now = _month_index(published.year, published.month)
     options = [_month_index(published.year + k, month) for k in (-1, 0, 1)]
@@ -482,12 +520,17 @@ def _nearest_month(month: int, published: dt.date, mode: str | None) -> str:
         return _month_iso(max(i for i in options if i < now))
     if mode == "next":
         return _month_iso(min(i for i in options if i > now))
+    if mode == "back":
+        return _month_iso(max(i for i in options if i <= now))
+    if mode == "onward":
+        return _month_iso(min(i for i in options if i >= now))
     return _month_iso(min(options, key=lambda i: (abs(i - now), i > now)))
 
 
 def _nearest_day(month: int, day: int, published: dt.date, mode: str | None) -> str | None:
     """The date ``day``/``month`` nearest to ``published`` (ties: the past one);
-    ``mode`` ``last``/``next``: the latest one before / the first one after it."""
+    ``mode`` ``last``/``next``: the latest one before / the first one after it;
+    ``back``/``onward``: on or before / on or after it."""
     options: list[dt.date] = []
     for year in (published.year - 1, published.year, published.year + 1):
         try:
@@ -498,6 +541,10 @@ def _nearest_day(month: int, day: int, published: dt.date, mode: str | None) -> 
         options = [d for d in options if d < published]
     elif mode == "next":
         options = [d for d in options if d > published]
+    elif mode == "back":
+        options = [d for d in options if d <= published]
+    elif mode == "onward":
+        options = [d for d in options if d >= published]
     if not options:
         return None
     best = min(options, key=lambda d: (abs((d - published).days), d > published))
@@ -506,9 +553,11 @@ def _nearest_day(month: int, day: int, published: dt.date, mode: str | None) -> 
 
 def _weekday(weekday: int, published: dt.date, mode: str | None) -> str:
     """``jeudi``: the latest such day on or before ``published``; ``last``: strictly
-    before; ``next``: the first one strictly after."""
-    if mode == "next":
-        ahead = (weekday - published.isoweekday()) % 7 or 7
+    before; ``next``: the first one strictly after; ``onward``: on or after."""
+    if mode in {"next", "onward"}:
+        ahead = (weekday - published.isoweekday()) % 7
+        if mode == "next" and ahead == 0:
+            ahead = 7
         return (published + dt.timedelta(days=ahead)).isoformat()
     back = (published.isoweekday() - weekday) % 7
     if mode == "last" and back == 0:
@@ -584,7 +633,7 @@ _Handler = Callable[[str, re.Match[str], _Lexicon, "dt.date | None"], list[_Cand
 
 
 def _written_day(
-    match: re.Match[str], lex: _Lexicon, published: dt.date | None, day: int
+    text: str, match: re.Match[str], lex: _Lexicon, published: dt.date | None, day: int
 ) -> tuple[str | None, tuple[str, ...]] | None:
     month = lex.months[_norm(match["m"])]
     year = match["y"] or match.groupdict().get("yh")
@@ -596,6 +645,8 @@ def _written_day(
     if published is None:
         return None, ("year_inferred", "unresolved")
     mode = lex.modifiers.get(_norm(match.groupdict().get("ma") or ""))
+    if mode is None:
+        mode = _direction(text, match.start(), lex)
     return _nearest_day(month, day, published, mode), ("year_inferred",)
 
 
@@ -634,13 +685,12 @@ def _counted(
 def _day_month(
     text: str, match: re.Match[str], lex: _Lexicon, published: dt.date | None
 ) -> list[_Candidate]:
-    del text
-    main = _written_day(match, lex, published, _day_value(match["d"], lex))
+    main = _written_day(text, match, lex, published, _day_value(match["d"], lex))
     if main is None:
         return []
     if not match["dx"]:
         return [_Candidate(match.start(), match.end(), *main)]
-    extra = _written_day(match, lex, published, int(match["dx"]))
+    extra = _written_day(text, match, lex, published, int(match["dx"]))
     if extra is None or int(match["dx"]) >= _day_value(match["d"], lex):
         return [_Candidate(match.start("d"), match.end(), *main)]
     return [
@@ -652,13 +702,12 @@ def _day_month(
 def _month_day(
     text: str, match: re.Match[str], lex: _Lexicon, published: dt.date | None
 ) -> list[_Candidate]:
-    del text
-    main = _written_day(match, lex, published, _day_value(match["d"], lex))
+    main = _written_day(text, match, lex, published, _day_value(match["d"], lex))
     if main is None:
         return []
     if not match["dx"]:
         return [_Candidate(match.start(), match.end(), *main)]
-    extra = _written_day(match, lex, published, int(match["dx"]))
+    extra = _written_day(text, match, lex, published, int(match["dx"]))
     if extra is None or int(match["dx"]) <= _day_value(match["d"], lex):
         return [_Candidate(match.start(), match.end("d"), *main)]
     return [
@@ -804,7 +853,6 @@ def _period_abbreviation(
 def _part(
     text: str, match: re.Match[str], lex: _Lexicon, published: dt.date | None
 ) -> list[_Candidate]:
-    del text
     if match["m"]:
         month = lex.months[_norm(match["m"])]
         if match["my"]:
@@ -813,7 +861,8 @@ def _part(
         elif published is None:
             date, flags = None, ("year_inferred", "unresolved")
         else:
-            date, flags = _nearest_month(month, published, None), ("year_inferred",)
+            mode = _direction(text, match.start(), lex)
+            date, flags = _nearest_month(month, published, mode), ("year_inferred",)
         return [_Candidate(match.start(), match.end(), date, flags)]
     month = lex.year_parts[_norm(match["part"])]
     if match["dec"]:
@@ -835,11 +884,12 @@ def _modifier(match: re.Match[str], lex: _Lexicon) -> str | None:
 def _weekday_match(
     text: str, match: re.Match[str], lex: _Lexicon, published: dt.date | None
 ) -> list[_Candidate]:
-    del text
     if published is None:
         return [_Candidate(match.start(), match.end(), None, ("relative", "unresolved"))]
     weekday = lex.weekdays[_norm(match["wd"])]
-    date = _weekday(weekday, published, _modifier(match, lex))
+    date = _weekday(
+        weekday, published, _modifier(match, lex) or _direction(text, match.start(), lex)
+    )
     return [_Candidate(match.start(), match.end(), date, ("relative",))]
 
 
@@ -851,7 +901,9 @@ def _month_alone(
         return []
     if published is None:
         return [_Candidate(match.start(), match.end(), None, ("year_inferred", "unresolved"))]
-    date = _nearest_month(lex.months[_norm(match["m"])], published, mode)
+    date = _nearest_month(
+        lex.months[_norm(match["m"])], published, mode or _direction(text, match.start(), lex)
+    )
     return [_Candidate(match.start(), match.end(), date, ("year_inferred",))]
 
 
@@ -944,6 +996,31 @@ def _cue(text: str, start: int, lex: _Lexicon) -> tuple[str, ...] | None:
     if found is None:
         return None
     return tuple(flag for flag in _FLAG_ORDER if found.groupdict().get(flag))
+
+
+def _direction(text: str, start: int, lex: _Lexicon) -> str | None:
+    """Which occurrence a date without a year means, from the words of its clause before
+    it and its cue, in the order of ``dates.yaml`` ``tense``: ``onward`` (the next on
+    or after ``published``) after a future word ("will", "doit", "ouvrira") or a
+    forward cue ("by", "d'ici"); ``back`` (the last on or before) after a past word
+    ("was", "avait") or a back cue ("since"); ``onward`` after a weak forward cue
+    ("until", "avant"); else None (the nearest occurrence)."""
+    clause = start
+    floor = max(0, start - _TENSE_WINDOW)
+    while clause > floor and text[clause - 1] not in _CLAUSE_MARKS:
+        clause -= 1
+    cue = _cue(text, start, lex) or ()
+    if lex.tense_forward.search(text, clause, start) is not None:
+        return "onward"
+    if lex.forward_cues.intersection(cue):
+        return "onward"
+    if lex.tense_back.search(text, clause, start) is not None:
+        return "back"
+    if lex.back_cues.intersection(cue):
+        return "back"
+    if lex.weak_forward_cues.intersection(cue):
+        return "onward"
+    return None
 
 
 def _overlaps(candidate: _Candidate, taken: list[_Candidate]) -> bool:
