@@ -760,6 +760,51 @@ ATTRIBUTION: list[tuple[str, str, list[Figure], str, str | None, str | None]] = 
         "Velanne Robotique",
         "Ostrel",
     ),
+    # A past employer of the founders is not the company.
+    (
+        "fr",
+        "Créée en 2022 par deux anciens ingénieurs de Velmark, la start-up Orvane compte "
+        "85 salariés.",
+        [("85 salariés", "count", 85.0, "employee")],
+        "85 salariés",
+        "Orvane",
+        "Velmark",
+    ),
+    (
+        "en",
+        "Started by two former Velmark engineers, the start-up Orvane now has 85 employees.",
+        [("85 employees", "count", 85.0, "employee")],
+        "85 employees",
+        "Orvane",
+        "Velmark",
+    ),
+    # The market a share trades on is not the company.
+    (
+        "fr",
+        "L'action Brenval, cotée sur Nordbourse, a gagné 12 % à 18,40 euros.",
+        [("18,40 euros", "money", 18.4, EUR)],
+        "18,40 euros",
+        None,
+        "Nordbourse",
+    ),
+    (
+        "en",
+        "Shares in Brenval, listed on Nordbourse Growth, rose 12% to €18.40.",
+        [("€18.40", "money", 18.4, EUR)],
+        "€18.40",
+        None,
+        "Nordbourse Growth",
+    ),
+    # A region speaks through the programme named after it.
+    (
+        "fr",
+        "La région a créé l'Académie Numérique Val de Loire.\n\nLe Val de Loire veut former "
+        "12 000 personnes d'ici 2028.",
+        [("12 000 personnes", "count", 12000.0, "person")],
+        "12 000 personnes",
+        "Académie Numérique Val de Loire",
+        "Val de Loire",
+    ),
     # The short form in a title, before the full name.
     (
         "en",

@@ -72,6 +72,8 @@ class SubjectLexicon:
     reporting_verbs: frozenset[str] = frozenset()
     funder_verbs: frozenset[str] = frozenset()
     source_markers: frozenset[str] = frozenset()
+    former_words: frozenset[str] = frozenset()
+    market_markers: frozenset[str] = frozenset()
 
 
 def fold_apostrophes(text: str) -> str:
@@ -188,6 +190,8 @@ def subject_lexicon(lang: str) -> SubjectLexicon:
         reporting_verbs=frozenset(_key(v) for v in _str_list(data, "reporting_verbs", path=path)),
         funder_verbs=frozenset(_key(v) for v in _str_list(data, "funder_verbs", path=path)),
         source_markers=frozenset(_key(m) for m in _str_list(data, "source_markers", path=path)),
+        former_words=frozenset(_key(w) for w in _str_list(data, "former_words", path=path)),
+        market_markers=frozenset(_key(m) for m in _str_list(data, "market_markers", path=path)),
     )
 
 

@@ -69,6 +69,9 @@ COMPATIBLE: Mapping[str, frozenset[str]] = {
     "country": frozenset({"country"}),
 }
 NOMINAL_DEPS = frozenset({"nmod", "compound", "poss", "appos", "flat", "flat:name", "pobj", "obl"})
+# Markers of a name that is never a figure's subject: the source that reports it, the
+# market a share trades on ("cotée sur Euronext Growth"), a past employer ("former X staff").
+NEVER_SUBJECT_MARKERS = frozenset({"source", "market", "former"})
 SOURCE_PRIOR = {"epithet": 0.95, "ordinal": 0.8, "anaphora": 0.75, "pronoun": 0.5}
 GAZETTEER_PRIOR = 1.0
 CUE_PRIOR = 0.85
@@ -187,6 +190,7 @@ class _Patterns:
     counterparty_before: re.Pattern[str] | None
     beneficiary_before: re.Pattern[str] | None
     source_before: re.Pattern[str] | None
+    market_before: re.Pattern[str] | None
     epithets: tuple[tuple[str, re.Pattern[str]], ...]
     anaphora: re.Pattern[str] | None
     ordinals: tuple[tuple[str, re.Pattern[str]], ...]
@@ -259,6 +263,7 @@ def _patterns(lang: str) -> _Patterns:
         counterparty_before=_marker_before(sorted(lex.counterparty_markers), lex),
         beneficiary_before=_marker_before(sorted(lex.beneficiary_markers), lex),
         source_before=_marker_before(sorted(lex.source_markers), lex),
+        market_before=_marker_before(sorted(lex.market_markers), lex),
         epithets=compile_phrases((name, phrase) for phrase, name in lex.epithets),
         anaphora=_anaphora_regex(lex),
         ordinals=compile_phrases((str(i), phrase) for phrase, i in lex.ordinals),
@@ -277,6 +282,8 @@ def _marker(folded: str, start: int, pats: _Patterns) -> str | None:
     before = folded[max(0, start - 40) : start]
     if pats.source_before is not None and pats.source_before.search(before):
         return "source"
+    if pats.market_before is not None and pats.market_before.search(before):
+        return "market"
     if pats.counterparty_before is not None and pats.counterparty_before.search(before):
         return "counterparty"
     if pats.beneficiary_before is not None and pats.beneficiary_before.search(before):
@@ -834,6 +841,27 @@ def _anaphora_hits(folded: str, pats: _Patterns, lex: SubjectLexicon) -> list[Ph
     ]
 
 
+def _past_origin(doc: Doc, cand: Candidate, lex: SubjectLexicon, limit: int = 3) -> bool:
+    """Whether ``cand`` names where people came from ("trois anciens chercheurs de X",
+    "three former X researchers"): a noun above it, within a noun phrase, is modified
+    by a word of ``former_words``."""
+    if not lex.former_words:
+        return False
+    tok = doc[cand.root]
+    for _ in range(limit):
+        if tok.dep_ not in NOMINAL_DEPS or tok.head.i == tok.i:
+            return False
+        tok = tok.head
+        if tok.pos_ in ("VERB", "AUX"):
+            return False
+        if tok.pos_ == "NOUN" and any(
+            ch.dep_ in _MODIFIER_DEPS and ch.lower_.strip("-") in lex.former_words
+            for ch in tok.children
+        ):
+            return True
+    return False
+
+
 def plausible_name(name: str) -> bool:
     """Whether ``name`` can name a subject: not one letter ("G"), not digits alone ("2030")."""
     kept = [c for c in name if c.isalnum()]
@@ -868,6 +896,10 @@ def doc_candidates(
     ]
     base.sort(key=lambda c: c.start)
     base = [c for c in _with_short_forms(v, base, lex, pats) if plausible_name(c.name)]
+    base = [
+        replace(c, marker="former") if c.marker is None and _past_origin(doc, c, lex) else c
+        for c in base
+    ]
     for hit in find_phrases(folded, pats.epithets):
         root = _root(doc, hit.start, hit.end)
         entry = gazetteer_lookup(hit.tag)
@@ -1224,7 +1256,7 @@ def attach_subject(
             continue
         if cand.start in excluded:
             continue  # "100 000 GPU Nvidia": the maker of the counted thing
-        if cand.marker == "source":
+        if cand.marker in NEVER_SUBJECT_MARKERS:
             continue  # "selon l'Observatoire ...": who reports the figure, not what it is about
         if role.funding and _is_party(doc, cand, roles.funders):
             funders.append(cand)  # "Enova a accordé une subvention de ...": the other party
@@ -1261,6 +1293,8 @@ def attach_subject(
     scored.sort(key=lambda sc: -sc[0])
     if scored and scored[0][0] >= ACCEPT_IN_SENTENCE:
         best_score, best = scored[0]
+        if best.type == "country" and role.project:
+            best = _named_after(best, cands)
         second = next((s for s, c in scored[1:] if c.name != best.name), 0.0)
         confidence = 0.45 + 0.12 * min(best_score, 3.0) + 0.1 * min(best_score - second, 1.0)
         return Attachment(
@@ -1274,7 +1308,7 @@ def attach_subject(
     for c in cands:
         if c.end > s_lo or s_lo - c.end > _CONTEXT_CHARS or c.type == "country":
             continue
-        if c.start in excluded or c.marker == "source":
+        if c.start in excluded or c.marker in NEVER_SUBJECT_MARKERS:
             continue
         adj = -0.8 if c.marker == "counterparty" else 0.0
         if c.name == topic:
@@ -1304,6 +1338,24 @@ def attach_subject(
         best,
         _counterparty(cands, best, s_lo, s_hi, mention, funders=funders),
     )
+
+
+def _named_after(place: Candidate, cands: Sequence[Candidate]) -> Candidate:
+    """The one programme or organisation of the article named after ``place``, or ``place``.
+
+    "Le Grand Est veut former 30 000 personnes" in an article about the "Académie IA
+    Grand Est": the region speaks through its programme, which trains the people.
+    """
+    tail = re.compile(rf"\s{re.escape(place.name)}$")
+    owners = {
+        c.name: c
+        for c in cands
+        if c.type != "country" and c.source == "entity" and tail.search(c.name)
+    }
+    if len(owners) != 1:
+        return place
+    owner = next(iter(owners.values()))
+    return replace(owner, start=place.start, end=place.end, root=place.root, source="entity")
 
 
 def _place_allowed(
