@@ -42,6 +42,7 @@ from pipeline.report.html import (
     MAX_QUARANTINED,
     ReportData,
     Totals,
+    for_page,
     html_parts,
     write_html,
 )
@@ -487,8 +488,8 @@ def _report_data(
 ) -> ReportData:
     """The report's bounded selection: the best-cited conflicts and facts, the articles
     they cite (read back from articles.jsonl), and the run's totals."""
-    conflicts = spool.best("conflicts", MAX_CONFLICTS)
-    facts = spool.best("facts", MAX_FACTS)
+    conflicts = spool.best("conflicts", MAX_CONFLICTS, trim=for_page)
+    facts = spool.best("facts", MAX_FACTS, trim=for_page)
     cited = set().union(*(articles_of(r) for r in (*conflicts, *facts)))
     articles = {
         str(row["article_id"]): row

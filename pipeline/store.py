@@ -35,6 +35,7 @@ from types import TracebackType
 from typing import Any, Final
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 from rapidfuzz import fuzz
 
@@ -611,7 +612,7 @@ class FactStore:
         compared, so memory follows the number of near-duplicates, not of articles.
         Articles left out are their own representative (as ``duplicate_groups`` says).
         """
-        from pipeline.reconcile.duplicates import BANDS, duplicate_groups
+        from pipeline.reconcile.duplicates import BANDS, signature_groups
 
         sql = f"""
             WITH fp AS (
@@ -628,8 +629,19 @@ class FactStore:
             SELECT a.article_id, a.fingerprint
             FROM articles a JOIN shared USING (article_id)
         """  # noqa: S608 - BANDS is an int constant
-        candidates = {str(aid): tuple(int(x) for x in fp) for aid, fp in self._stream(sql)}
-        return duplicate_groups(candidates, threshold=threshold)
+        table = self.con.sql(sql).to_arrow_table()
+        ids = [str(x) for x in table.column("article_id").to_pylist()]
+        lists = table.column("fingerprint").combine_chunks()
+        lengths = lists.value_lengths().to_numpy()
+        values = lists.flatten().to_numpy().astype(np.uint64)
+        offsets = np.concatenate([[0], np.cumsum(lengths)])
+        out: dict[str, str] = {}
+        for length in np.unique(lengths).tolist():
+            rows = sorted(np.flatnonzero(lengths == length).tolist(), key=ids.__getitem__)
+            sigs = np.stack([values[offsets[r] : offsets[r] + length] for r in rows])
+            for r, rep in zip(rows, signature_groups(sigs, threshold=threshold), strict=True):
+                out[ids[r]] = ids[rows[int(rep)]]
+        return out
 
     def articles(self) -> Iterator[dict[str, Any]]:
         """The stored articles.jsonl rows, ordered by article id."""

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.report.html import MAX_FACTS, best, highlight, locate, render_html
+from pipeline.report.html import MAX_FACTS, best, for_page, highlight, locate, render_html
 from pipeline.report.spool import articles_of
 
 SENT_A = "Le site aura une capacité initiale de 230 MW, portée ensuite plus haut."
@@ -490,3 +490,37 @@ def test_conflict_candidates_count_their_articles() -> None:
 def test_records_that_are_not_objects_are_refused(name: str, value: Sequence[Any]) -> None:
     with pytest.raises(ValueError, match=rf"Report input {name}\[0\] is not a JSON object"):
         _page(**{name: value})
+
+
+def _widely_cited(n: int) -> dict[str, Any]:
+    """CONFLICT_STAGE whose first candidate is stated in ``n`` articles."""
+    first = {
+        **CONFLICT_STAGE["candidates"][0],
+        "articles": [f"w{i:03d}" for i in range(n)],
+        "evidence": [{**EV_A, "article_id": f"w{i:03d}"} for i in range(n)],
+    }
+    return {**CONFLICT_STAGE, "candidates": [first, CONFLICT_STAGE["candidates"][1]]}
+
+
+def test_a_widely_cited_candidate_quotes_a_few_sources_and_counts_the_rest() -> None:
+    page = _page(conflicts=[_widely_cited(40)])
+    assert "40 articles: " in page
+    assert "<code>w011</code>, …" in page
+    assert "<code>w012</code>" not in page
+    assert "and 35 more source sentences" in page
+
+
+def test_for_page_keeps_what_is_shown_and_the_totals() -> None:
+    row = for_page(_widely_cited(40))
+    first = row["candidates"][0]
+    assert (len(first["evidence"]), first["evidence_total"]) == (5, 40)
+    assert (len(first["articles"]), first["articles_total"]) == (12, 40)
+    assert row["candidates"][1]["evidence"] == [EV_B]
+    fact = for_page({**FACT_MONEY, "evidence": [{**EV_C, "start": i} for i in range(9)]})
+    assert (len(fact["evidence"]), fact["evidence_total"]) == (3, 9)
+
+
+def test_a_small_run_is_shown_whole() -> None:
+    page = _page()
+    assert "more source sentence" not in page
+    assert "Showing the" not in page

@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from hashlib import blake2b
 
 import numpy as np
@@ -27,6 +27,7 @@ __all__ = [
     "SHINGLE",
     "article_fingerprint",
     "duplicate_groups",
+    "signature_groups",
     "similarity",
 ]
 
@@ -35,6 +36,7 @@ BANDS = 16
 SHINGLE = 5
 _PRIME = (1 << 61) - 1
 _MASK = (1 << 32) - 1
+_PAIR_CHUNK = 65_536
 _WORD = re.compile(r"\w+")
 _RNG = random.Random(20250101)
 # Shingle hashes, multipliers and offsets are below 2**32, so a * h + b < 2**64 and the
@@ -75,42 +77,78 @@ def similarity(a: tuple[int, ...], b: tuple[int, ...]) -> float:
     return sum(x == y for x, y in zip(a, b, strict=True)) / len(a)
 
 
-def _find(parent: dict[str, str], x: str) -> str:
+def _pairs_sharing_a_band(sigs: np.ndarray) -> np.ndarray:
+    """Distinct ``(i, j)`` row pairs, ``i < j``, equal on at least one LSH band."""
+    m, k = sigs.shape
+    rows = max(1, k // BANDS)
+    found: list[np.ndarray] = []
+    for start in range(0, k, rows):
+        _, inverse, counts = np.unique(
+            sigs[:, start : start + rows], axis=0, return_inverse=True, return_counts=True
+        )
+        inverse = inverse.ravel()
+        shared = np.flatnonzero(counts[inverse] > 1)  # rows whose band value recurs
+        if shared.size == 0:
+            continue
+        order = shared[np.argsort(inverse[shared], kind="stable")]
+        cuts = np.flatnonzero(np.diff(inverse[order])) + 1
+        for members in np.split(order, cuts):
+            a, b = np.triu_indices(members.size, 1)
+            found.append(np.stack([members[a], members[b]], axis=1))
+    if not found:
+        return np.empty((0, 2), dtype=np.int64)
+    pairs = np.concatenate(found).astype(np.int64)
+    codes = np.unique(pairs[:, 0] * m + pairs[:, 1])
+    return np.stack([codes // m, codes % m], axis=1)
+
+
+def signature_groups(sigs: np.ndarray, *, threshold: float = 0.8) -> np.ndarray:
+    """Row → smallest row of its near-duplicate group, for equal-length signatures.
+
+    ``sigs`` is an ``(articles, NUM_PERM)`` integer array in article-id order. Candidate
+    pairs share an LSH band; those whose share of equal positions is at least
+    ``threshold`` are joined, and each row maps to the first row of its connected
+    group. Vectorised, and compact: ``NUM_PERM`` integers per article, not Python
+    tuples, so a dump of near-identical wire copies fits in memory.
+    """
+    m, k = sigs.shape
+    parent = list(range(m))
+    pairs = _pairs_sharing_a_band(sigs)
+    for chunk in np.array_split(pairs, max(1, len(pairs) // _PAIR_CHUNK)):
+        if chunk.size == 0:
+            continue
+        equal = (sigs[chunk[:, 0]] == sigs[chunk[:, 1]]).sum(axis=1)
+        for a, b in chunk[equal / k >= threshold].tolist():
+            ra, rb = _find_index(parent, a), _find_index(parent, b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    return np.array([_find_index(parent, i) for i in range(m)], dtype=np.int64)
+
+
+def _find_index(parent: list[int], x: int) -> int:
     while parent[x] != x:
         parent[x] = parent[parent[x]]
         x = parent[x]
     return x
 
 
-def duplicate_groups(
-    fps: Mapping[str, tuple[int, ...]], *, threshold: float = 0.8
-) -> dict[str, str]:
+def duplicate_groups(fps: Mapping[str, Sequence[int]], *, threshold: float = 0.8) -> dict[str, str]:
     """Article id → representative id (the smallest id of its near-duplicate group).
 
     Two articles are near-duplicates when their estimated Jaccard similarity is at least
-    ``threshold``; groups are the connected components of that relation. Raises
-    :class:`ReconciliationError` (E350) for a threshold outside (0, 1].
+    ``threshold``; groups are the connected components of that relation among the
+    pairs that share an LSH band. Raises :class:`ReconciliationError` (E350) for a
+    threshold outside (0, 1].
     """
     if not 0.0 < threshold <= 1.0:
         raise ReconciliationError(Errors.E350.format(threshold=threshold))
-    parent = {aid: aid for aid in fps}
-    buckets: dict[tuple[int, int, tuple[int, ...]], list[str]] = defaultdict(list)
+    out = {aid: aid for aid in fps}
+    by_length: dict[int, list[str]] = defaultdict(list)
     for aid in sorted(fps):
-        fp = fps[aid]
-        if not fp:
-            continue
-        rows = max(1, len(fp) // BANDS)
-        for band, start in enumerate(range(0, len(fp), rows)):
-            buckets[(len(fp), band, fp[start : start + rows])].append(aid)
-    checked: set[tuple[str, str]] = set()
-    for members in buckets.values():
-        for i, a in enumerate(members):
-            for b in members[i + 1 :]:
-                if (a, b) in checked:
-                    continue
-                checked.add((a, b))
-                if similarity(fps[a], fps[b]) >= threshold:
-                    ra, rb = _find(parent, a), _find(parent, b)
-                    if ra != rb:
-                        parent[max(ra, rb)] = min(ra, rb)
-    return {aid: _find(parent, aid) for aid in fps}
+        if fps[aid]:
+            by_length[len(fps[aid])].append(aid)
+    for members in by_length.values():
+        sigs = np.array([fps[aid] for aid in members], dtype=np.uint64)
+        for aid, rep in zip(members, signature_groups(sigs, threshold=threshold), strict=True):
+            out[aid] = members[int(rep)]
+    return out

@@ -49,6 +49,7 @@ __all__ = [
     "Totals",
     "best",
     "chart",
+    "for_page",
     "highlight",
     "html_parts",
     "locate",
@@ -61,6 +62,8 @@ MAX_CONFLICTS = 1000
 MAX_FACTS = 5000
 MAX_QUARANTINED = 1000
 _MAX_EVIDENCE_PER_FACT = 3
+_MAX_EVIDENCE_PER_CANDIDATE = 5
+_MAX_LISTED_ARTICLES = 12
 _CHART_WIDTH = 560
 _CHART_ROW = 24
 _CHART_PAD = 16
@@ -95,6 +98,42 @@ class ReportData:
     quarantined: Sequence[Mapping[str, Any]]
     run: Mapping[str, Any]
     totals: Totals
+
+
+def for_page(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A fact or conflict row cut to what the page shows, with the totals it cites.
+
+    A fact stated in thousands of articles carries thousands of evidence sentences;
+    the page quotes a few of each and counts the rest (``evidence_total``,
+    ``articles_total``), so a row in memory stays small whatever the dump.
+    """
+    out = dict(row)
+    if "evidence" in row:
+        evidence = _evidence_list(row.get("evidence"))
+        out["evidence"] = evidence[:_MAX_EVIDENCE_PER_FACT]
+        out["evidence_total"] = len(evidence)
+    if isinstance(row.get("alternatives"), list):
+        out["alternatives"] = [
+            {**alt, "evidence": []} if isinstance(alt, Mapping) else alt
+            for alt in row["alternatives"]
+        ]
+    if isinstance(row.get("candidates"), list):
+        out["candidates"] = [
+            _candidate_for_page(c) if isinstance(c, Mapping) else c for c in row["candidates"]
+        ]
+    return out
+
+
+def _candidate_for_page(candidate: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(candidate)
+    evidence = _evidence_list(candidate.get("evidence"))
+    out["evidence"] = evidence[:_MAX_EVIDENCE_PER_CANDIDATE]
+    out["evidence_total"] = len(evidence)
+    ids = candidate.get("articles")
+    if isinstance(ids, list):
+        out["articles"] = ids[:_MAX_LISTED_ARTICLES]
+        out["articles_total"] = len(ids)
+    return out
 
 
 def best(rows: Sequence[Mapping[str, Any]], limit: int) -> list[Mapping[str, Any]]:
@@ -135,8 +174,8 @@ def report_data(
         reasons=dict(Counter(_str(a.get("reason")) or "(no reason)" for a in quarantined)),
     )
     return ReportData(
-        facts=best(fact_rows, MAX_FACTS),
-        conflicts=best(conflict_rows, MAX_CONFLICTS),
+        facts=[for_page(r) for r in best(fact_rows, MAX_FACTS)],
+        conflicts=[for_page(r) for r in best(conflict_rows, MAX_CONFLICTS)],
         articles={_str(a.get("article_id")): a for a in article_rows},
         quarantined=quarantined[:MAX_QUARANTINED],
         run=run_map,
@@ -351,12 +390,22 @@ def _conflict(
         if support is not None:
             yield f"support {_e(format_number(support))}"
         if isinstance(ids, list) and ids:
+            n_ids = _int(candidate.get("articles_total")) or len(ids)
             yield " · " if support is not None else ""
-            yield f"{len(ids)} article{'s' if len(ids) != 1 else ''}: "
-            yield ", ".join(f"<code>{_e(a)}</code>" for a in ids)
+            yield f"{n_ids:,} article{'s' if n_ids != 1 else ''}: "
+            yield ", ".join(f"<code>{_e(a)}</code>" for a in ids[:_MAX_LISTED_ARTICLES])
+            if n_ids > min(len(ids), _MAX_LISTED_ARTICLES):
+                yield ", …"
         yield "</div>"
-        for evidence in _evidence_list(candidate.get("evidence")):
+        quotes = _evidence_list(candidate.get("evidence"))
+        for evidence in quotes[:_MAX_EVIDENCE_PER_CANDIDATE]:
             yield _quote(evidence, articles)
+        more = (_int(candidate.get("evidence_total")) or len(quotes)) - min(
+            len(quotes), _MAX_EVIDENCE_PER_CANDIDATE
+        )
+        if more > 0:
+            plural = "s" if more != 1 else ""
+            yield f'<p class="muted">and {more:,} more source sentence{plural}</p>'
         yield "</section>"
     yield "</div>"
     fact_id = conflict.get("fact_id")
@@ -432,13 +481,14 @@ def _fact_row(
     yield f"<td>{badge}</td>"
     yield f'<td class="num">{_confidence(fact.get("confidence"))}</td>'
     evidence = _evidence_list(fact.get("evidence"))
-    yield f'<td class="num">{len(evidence)}'
+    total = _int(fact.get("evidence_total")) or len(evidence)
+    yield f'<td class="num">{total:,}'
     if evidence:
         yield "<details><summary>sources</summary>"
         for item in evidence[:_MAX_EVIDENCE_PER_FACT]:
             yield _quote(item, articles)
-        if len(evidence) > _MAX_EVIDENCE_PER_FACT:
-            yield f'<p class="muted">and {len(evidence) - _MAX_EVIDENCE_PER_FACT} more</p>'
+        if total > _MAX_EVIDENCE_PER_FACT:
+            yield f'<p class="muted">and {total - _MAX_EVIDENCE_PER_FACT:,} more</p>'
         yield "</details>"
     yield "</td></tr>"
 

@@ -11,7 +11,7 @@ totals are SQL aggregates.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Final, Literal
@@ -154,10 +154,18 @@ class OutputSpool:
         """Every row of ``table``, ordered by fact id, fetched in batches."""
         yield from self._rows(f"SELECT row_json FROM {table} ORDER BY fact_id")  # noqa: S608
 
-    def best(self, table: Table, limit: int) -> list[dict[str, Any]]:
-        """The ``limit`` rows cited by the most articles (ties by fact id), by fact id."""
+    def best(
+        self,
+        table: Table,
+        limit: int,
+        *,
+        trim: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    ) -> list[dict[str, Any]]:
+        """The ``limit`` rows cited by the most articles (ties by fact id), by fact id;
+        each passed through ``trim`` as it is read (to keep only what will be shown)."""
         sql = (
             f"SELECT row_json FROM (SELECT fact_id, row_json FROM {table} "  # noqa: S608
             "ORDER BY n_articles DESC, fact_id LIMIT ?) ORDER BY fact_id"
         )
-        return list(self._rows(sql, (limit,)))
+        rows = self._rows(sql, (limit,))
+        return [trim(r) for r in rows] if trim is not None else list(rows)
