@@ -805,6 +805,52 @@ ATTRIBUTION: list[tuple[str, str, list[Figure], str, str | None, str | None]] = 
         "Académie Numérique Val de Loire",
         "Val de Loire",
     ),
+    # A relative clause's figure is its antecedent's, even a name the main clause only
+    # mentions as the other party.
+    (
+        "fr",
+        "La start-up Lumbra louera ses serveurs auprès de l'hébergeur Castelio, qui a "
+        "lui-même levé 90 millions d'euros l'an dernier.",
+        [("90 millions d'euros", "money", 9e7, EUR)],
+        "90 millions d'euros",
+        "Castelio",
+        "Lumbra",
+    ),
+    (
+        "en",
+        "The start-up Lumbra rents its servers from the host Castelio, which itself raised "
+        "€90m last year.",
+        [("€90m", "money", 9e7, EUR)],
+        "€90m",
+        "Castelio",
+        "Lumbra",
+    ),
+    # A figure of an unnamed company ("a rival with ...") is not the named subject's.
+    (
+        "fr",
+        "La société Brisk Analytics rejoint un groupe de 9 000 salariés.",
+        [("9 000 salariés", "count", 9000.0, "employee")],
+        "9 000 salariés",
+        None,
+        "Brisk Analytics",
+    ),
+    (
+        "en",
+        "Last year Tarnell Systems acquired a Danish rival that employs 700 people.",
+        [("700 people", "count", 700.0, "person")],
+        "700 people",
+        None,
+        "Tarnell Systems",
+    ),
+    # A contract awarded is the contractor's, the client being the other party.
+    (
+        "en",
+        "The Solenne consortium awarded the cable maker Varnet a €120m contract.",
+        [("€120m", "money", 1.2e8, EUR)],
+        "€120m",
+        "Varnet",
+        "Solenne",
+    ),
     # The short form in a title, before the full name.
     (
         "en",

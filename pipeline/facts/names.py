@@ -74,6 +74,7 @@ class SubjectLexicon:
     source_markers: frozenset[str] = frozenset()
     former_words: frozenset[str] = frozenset()
     market_markers: frozenset[str] = frozenset()
+    indefinite_determiners: frozenset[str] = frozenset()
 
 
 def fold_apostrophes(text: str) -> str:
@@ -192,6 +193,9 @@ def subject_lexicon(lang: str) -> SubjectLexicon:
         source_markers=frozenset(_key(m) for m in _str_list(data, "source_markers", path=path)),
         former_words=frozenset(_key(w) for w in _str_list(data, "former_words", path=path)),
         market_markers=frozenset(_key(m) for m in _str_list(data, "market_markers", path=path)),
+        indefinite_determiners=frozenset(
+            _key(d) for d in _str_list(data, "indefinite_determiners", path=path)
+        ),
     )
 
 

@@ -486,8 +486,8 @@ def _not_a_subject(
         and head.pos_ == "NOUN"
         and not (n.start <= head.idx < n.end)
         and head.text[:1].islower()
-        and not (head.i < n.first and head.lower_ in cue_heads)
-    )  # "AI companies", "GPU capacity"; not "l'hébergeur Portuaire Data"
+        and not (head.lower_ in cue_heads and (head.i < n.first or not surface.isupper()))
+    )  # "AI companies", "GPU makers"; not "l'hébergeur Portuaire Data", "the Solenne consortium"
 
 
 def _entity_candidates(
@@ -1206,7 +1206,65 @@ def _sentence_roles(mroot: Token, lex: SubjectLexicon | None) -> _Roles:
 def _is_party(doc: Doc, cand: Candidate, parties: frozenset[int]) -> bool:
     """Whether ``cand`` is (or heads a phrase that is) one of the ``parties`` tokens."""
     tok = doc[cand.root]
-    return tok.i in parties or (tok.head.i in parties and tok.dep_ in NOMINAL_DEPS)
+    # A proper noun hanging on the party's noun is its name, however the parser tied it
+    # ("Le consortium Méridienne" with the name as an adjective).
+    return tok.i in parties or (
+        tok.head.i in parties and (tok.dep_ in NOMINAL_DEPS or tok.pos_ == "PROPN")
+    )
+
+
+def _relative_antecedent(doc: Doc, mroot: Token) -> int | None:
+    """The antecedent of the relative clause the figure stands in, or None.
+
+    "l'hébergeur Nimbéo, qui a lui-même levé 600 millions": the clause's verb is the
+    nearest above the figure and its subject a relative pronoun; the antecedent is the
+    noun the clause hangs on, else the name right before the pronoun.
+    """
+    verb = next((a for a in (mroot, *mroot.ancestors) if a.pos_ in ("VERB", "AUX")), None)
+    if verb is None:
+        return None
+    rel = next(
+        (
+            ch
+            for ch in verb.children
+            if ch.dep_.startswith("nsubj") and "Rel" in ch.morph.get("PronType", [])
+        ),
+        None,
+    )
+    if rel is None:
+        return None
+    if verb.head.i != verb.i and verb.head.pos_ in ("NOUN", "PROPN"):
+        return verb.head.i
+    prev = rel.i - 1
+    while prev >= 0 and doc[prev].is_punct:
+        prev -= 1
+    return prev if prev >= 0 and doc[prev].pos_ in ("NOUN", "PROPN") else None
+
+
+def _unnamed_party(mroot: Token, lex: SubjectLexicon | None, limit: int = 4) -> bool:
+    """Whether the figure describes a party the sentence leaves unnamed.
+
+    "a paid CHF 1bn for a Dutch competitor with 900 employees", "rejoint un groupe de
+    21 000 salariés": the figure hangs, within a noun phrase, on a company noun with an
+    indefinite determiner, not on any name.
+    """
+    if lex is None or not lex.indefinite_determiners:
+        return False
+    for depth, anc in enumerate(mroot.ancestors, 1):
+        if depth > limit or anc.pos_ in ("VERB", "AUX", "PROPN"):
+            return False
+        if anc.pos_ == "NOUN" and anc.lower_ in _company_heads(lex):
+            return _indefinite(anc, lex)
+    return False
+
+
+def _company_heads(lex: SubjectLexicon) -> frozenset[str]:
+    return frozenset(w.rsplit(" ", 1)[-1] for w, kind in lex.cue_words if kind == "company")
+
+
+def _indefinite(noun: Token, lex: SubjectLexicon) -> bool:
+    """Whether ``noun`` has an indefinite determiner ("un groupe", "a rival")."""
+    return any(ch.dep_ == "det" and ch.lower_ in lex.indefinite_determiners for ch in noun.children)
 
 
 def attach_subject(
@@ -1246,9 +1304,25 @@ def attach_subject(
         return None
     subjects = _governing_subjects(mroot)
     roles = _sentence_roles(mroot, subject_lexicon(lang) if lang else None)
+    lex = subject_lexicon(lang) if lang else None
+    # An unnamed party that gives money is the funder; the figure stays the beneficiary's.
+    if not role.funding and _unnamed_party(mroot, lex):
+        return None
+    antecedent = _relative_antecedent(doc, mroot)
+    if (
+        not role.funding
+        and antecedent is not None
+        and lex is not None
+        and doc[antecedent].lower_ in _company_heads(lex)
+        and _indefinite(doc[antecedent], lex)
+    ):
+        return None  # "un groupe de 21 000 salariés qui a réalisé 4,1 milliards"
     text = doc.text if text is None else text
     reach = _in_reach(cands, s_lo, s_hi, excluded)
     funders: list[Candidate] = []
+    has_funder = role.funding and any(
+        s_lo <= c.start and c.end <= s_hi and _is_party(doc, c, roles.funders) for c in cands
+    )
     scored: list[tuple[float, Candidate]] = []
     for cand in cands:
         outside = not (s_lo <= cand.start and cand.end <= s_hi)
@@ -1283,6 +1357,12 @@ def attach_subject(
         else:
             continue
         adj = {"counterparty": -1.5, "beneficiary": 0.6}.get(c.marker or "", 0.0)
+        if has_funder and c.marker == "counterparty":
+            adj = 0.0  # "X a attribué à Y un contrat", "X granted Y ...": Y receives it
+        if antecedent is not None and antecedent in (c.root, doc[c.root].head.i):
+            # "... auprès de l'hébergeur Nimbéo, qui a levé 600 millions": the clause's
+            # own subject, whatever role the name plays in the main clause.
+            syn, adj = max(syn, 2.0), max(adj, 0.0)
         before = c.end <= mention.start
         if c.type == "country" and not _place_allowed(
             doc, c, roles, syn=syn, reach=reach, before=before
