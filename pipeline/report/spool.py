@@ -115,11 +115,14 @@ class OutputSpool:
             self._con.unregister("_batch")
         pending.clear()
 
+    def _flush_all(self) -> None:
+        for table in TABLES:
+            self._flush(table)
+
     # ----------------------------------------------------------------- reading
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
-        for table in TABLES:
-            self._flush(table)
+        self._flush_all()
         cur = self._con.cursor()
         try:
             cur.execute(sql, list(params))
@@ -131,8 +134,7 @@ class OutputSpool:
             cur.close()
 
     def _scalar(self, sql: str) -> int:
-        for table in TABLES:
-            self._flush(table)
+        self._flush_all()
         found = self._con.execute(sql).fetchone()
         return int(found[0]) if found and found[0] is not None else 0
 
@@ -145,8 +147,7 @@ class OutputSpool:
 
     def statuses(self) -> dict[str, int]:
         """Facts per status (``single``, ``agreed``, ``conflict``)."""
-        for table in TABLES:
-            self._flush(table)
+        self._flush_all()
         rows = self._con.execute("SELECT status, count(*) FROM facts GROUP BY status").fetchall()
         return {str(s): int(n) for s, n in sorted(rows)}
 
