@@ -53,7 +53,14 @@ from pipeline.types import Article, Claim, Mention, Quantity, Quarantine
 if TYPE_CHECKING:
     pass
 
-__all__ = ["ArticleOutcome", "RunOptions", "RunSummary", "analyse_batch", "run"]
+__all__ = [
+    "ArticleOutcome",
+    "RunOptions",
+    "RunSummary",
+    "analyse_batch",
+    "analyse_to_lines",
+    "run",
+]
 
 log = logging.getLogger("newsfacts")
 
@@ -110,13 +117,7 @@ class RunSummary:
     store: dict[str, Any] = field(default_factory=dict)
 
 
-# --------------------------------------------------------------------------- worker side
-
-_WORKER_OPTS: dict[str, Any] = {}
-
-
-def _init_worker(lang: str, currency: str, model: Path | None) -> None:
-    _WORKER_OPTS.update(lang=lang, currency=currency, model=model)
+# ------------------------------------------------------------------ analysis, in any process
 
 
 def _reason_for_bug(e: BaseException) -> str:
@@ -256,22 +257,13 @@ def outcome_line(o: ArticleOutcome) -> str:
     return json.dumps(_outcome_json(o), ensure_ascii=False, separators=(",", ":"))
 
 
-def _analyse_to_lines(
+def analyse_to_lines(
     articles: Sequence[Article], *, lang: str, currency: str, model: Path | None
 ) -> list[str]:
     """:func:`analyse_batch`, serialised where it runs: a worker sends back text, so the
     driver only appends lines (no unpickling of claims, no JSON encoding)."""
     outcomes = analyse_batch(articles, lang=lang, currency=currency, model=model)
     return [outcome_line(o) for o in outcomes]
-
-
-def _analyse_in_worker(batch: Sequence[Article]) -> list[str]:
-    return _analyse_to_lines(
-        batch,
-        lang=_WORKER_OPTS["lang"],
-        currency=_WORKER_OPTS["currency"],
-        model=_WORKER_OPTS["model"],
-    )
 
 
 # --------------------------------------------------------------------------- driver side
@@ -348,7 +340,7 @@ def _outcomes(
         return
     if opts.workers == 1:
         for quarantined, articles in batches:
-            lines = _analyse_to_lines(
+            lines = analyse_to_lines(
                 articles, lang=opts.lang, currency=opts.currency, model=opts.model
             )
             yield quarantined, lines
@@ -361,10 +353,12 @@ def _outcomes(
             pending.append(quarantined)
             yield articles
 
+    from pipeline import worker
+
     with ctx.Pool(
-        opts.workers, initializer=_init_worker, initargs=(opts.lang, opts.currency, opts.model)
+        opts.workers, initializer=worker.init, initargs=(opts.lang, opts.currency, opts.model)
     ) as pool:
-        for lines in pool.imap(_analyse_in_worker, feed()):
+        for lines in pool.imap(worker.analyse, feed()):
             yield pending.popleft(), lines
 
 

@@ -96,6 +96,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    if args.model is None and args.engine == "local":
+        from pipeline.worker import skip_torch
+
+        skip_torch()  # before spaCy: the stock models never use PyTorch
     from rich.console import Console
 
     from pipeline.runner import RunOptions, run
