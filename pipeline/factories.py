@@ -16,12 +16,29 @@ from spacy.tokens import Doc, Span, SpanGroup
 from pipeline.extract import find_quantities
 from pipeline.types import Quantity
 
-__all__ = ["PUBLISHED_KEY", "QUANTITIES_KEY", "QuantityRecognizer", "register"]
+__all__ = [
+    "PUBLISHED_KEY",
+    "QUANTITIES_KEY",
+    "TEXT_KEY",
+    "QuantityRecognizer",
+    "doc_text",
+    "register",
+]
 
-#: ``doc.user_data`` keys: the article's publication day (set before the pipeline runs)
-#: and the :class:`~pipeline.types.Quantity` records behind ``doc.spans``.
+#: ``doc.user_data`` keys: the article's publication day (set before the pipeline runs),
+#: the :class:`~pipeline.types.Quantity` records behind ``doc.spans``, and the doc's text.
 PUBLISHED_KEY = "newsfacts.published"
 QUANTITIES_KEY = "newsfacts.quantities"
+TEXT_KEY = "newsfacts.text"
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, read once: spaCy rebuilds it from every token on each access (a
+    Python object per token), and the text never changes once tokenised."""
+    text = doc.user_data.get(TEXT_KEY)
+    if not isinstance(text, str):
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
 
 
 class QuantityRecognizer:
@@ -40,7 +57,7 @@ class QuantityRecognizer:
     def match(self, doc: Doc) -> list[Quantity]:
         published = doc.user_data.get(PUBLISHED_KEY)
         day = published if isinstance(published, dt.date) else None
-        return find_quantities(doc.text, self.lang, published=day)
+        return find_quantities(doc_text(doc), self.lang, published=day)
 
     def set_annotations(self, doc: Doc, found: list[Quantity]) -> None:
         quantities: list[Span] = []

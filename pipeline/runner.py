@@ -32,7 +32,7 @@ from spacy.tokens import Doc
 from pipeline import __version__
 from pipeline.checkpoint import Checkpoint, claim_to_json
 from pipeline.errors import Errors, UsageError
-from pipeline.factories import PUBLISHED_KEY, QUANTITIES_KEY
+from pipeline.factories import PUBLISHED_KEY, QUANTITIES_KEY, TEXT_KEY, doc_text
 from pipeline.ingest import SkippedFile, iter_articles
 from pipeline.lang import available_languages
 from pipeline.normalize import fx_table, normalize, parse_day
@@ -127,7 +127,7 @@ def _reason_for_bug(e: BaseException) -> str:
 def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     """(start_char, end_char) of every sentence, in order; the whole text without a parse."""
     if not doc.has_annotation("SENT_START"):
-        return [(0, len(doc.text))]
+        return [(0, len(doc_text(doc)))]
     return [(sent.start_char, sent.end_char) for sent in doc.sents]
 
 
@@ -199,9 +199,11 @@ def analyse_batch(
 
     for code, indices in by_lang.items():
         nlp = load_pipeline(code, model)
+        weights = predicate_weights(nlp)  # nlp.meta is rebuilt on every read
         docs = []
         for i in indices:
             doc = nlp.make_doc(articles[i].text)
+            doc.user_data[TEXT_KEY] = articles[i].text
             doc.user_data[PUBLISHED_KEY] = parse_day(articles[i].published)
             docs.append(doc)
         started = time.perf_counter()
@@ -228,9 +230,7 @@ def analyse_batch(
                 quantities: list[Quantity] = doc.user_data.get(QUANTITIES_KEY, [])
                 mentions = _mentions_of(doc, article, quantities, currency)
                 t1 = time.perf_counter()
-                claims = build_claims(
-                    doc, article, mentions, lang=code, predicates=predicate_weights(nlp)
-                )
+                claims = build_claims(doc, article, mentions, lang=code, predicates=weights)
                 t2 = time.perf_counter()
                 fingerprint = article_fingerprint(article.text)
             except Exception as e:  # noqa: BLE001 - one bad article never ends the run

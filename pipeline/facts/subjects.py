@@ -19,10 +19,14 @@ from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import yaml
+from spacy.attrs import LOWER
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.errors import Errors, LexiconError
+from pipeline.factories import doc_text
 from pipeline.facts.names import (
     SubjectLexicon,
     canonical_name,
@@ -179,7 +183,7 @@ class DocView:
 
 def doc_view(doc: Doc) -> DocView:
     """The text, folded text and entities of ``doc``, read once."""
-    text = doc.text
+    text = doc_text(doc)
     return DocView(doc, text, fold(text), tuple(doc.ents))
 
 
@@ -305,12 +309,12 @@ _YEAR_BEFORE = re.compile(r"(?<!\d)(?:19|20)\d\d[ \t]*$")
 
 
 def _gap_ok(
-    doc: Doc, start: int, end: int, *, allowed: frozenset[str], blocked: frozenset[str]
+    view: DocView, start: int, end: int, *, allowed: frozenset[str], blocked: frozenset[str]
 ) -> bool:
     """Whether the words of ``[start, end)`` may stand between a cue word and a name."""
-    if start >= end or not doc.text[start:end].strip():
+    if start >= end or not view.text[start:end].strip():
         return True
-    span = doc.char_span(start, end, alignment_mode="expand")
+    span = view.doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return False
     words = [t for t in span if not t.is_space and not t.is_punct]
@@ -344,7 +348,7 @@ def _cue_type(
         found = pats.cue_before.search(folded, lo, start)
         if found is not None:
             gap_lo, gap_hi = found.span("gap")
-            if _gap_ok(view.doc, gap_lo, gap_hi, allowed=_GAP_BEFORE_POS, blocked=frozenset()):
+            if _gap_ok(view, gap_lo, gap_hi, allowed=_GAP_BEFORE_POS, blocked=frozenset()):
                 kind = cue_types.get(re.sub(r"\s+", " ", found.group("cue")))
                 if kind is not None:
                     return kind
@@ -355,7 +359,7 @@ def _cue_type(
             cue_lo, cue_hi = found.span("cue")
             if (
                 _gap_ok(
-                    view.doc,
+                    view,
                     end + gap_lo,
                     end + gap_hi,
                     allowed=frozenset(),
@@ -396,9 +400,9 @@ class _Name:
 _NAME_WORD_POS = frozenset({"PROPN", "NOUN"})
 
 
-def _title_case_line(doc: Doc, tok: Token) -> bool:
-    """Whether ``tok`` stands on a line whose words are mostly capitalised (a headline)."""
-    text = doc.text
+def _title_case_line(text: str, tok: Token) -> bool:
+    """Whether ``tok`` (of the doc whose text is ``text``) stands on a line whose words
+    are mostly capitalised (a headline)."""
     lo = text.rfind("\n", 0, tok.idx) + 1
     hi = text.find("\n", tok.idx)
     words = re.findall(r"[^\W\d_]+", text[lo : hi if hi >= 0 else len(text)])
@@ -406,7 +410,7 @@ def _title_case_line(doc: Doc, tok: Token) -> bool:
     return len(words) >= 3 and caps > 0.6 * len(words)
 
 
-def _name_word(doc: Doc, tok: Token) -> bool:
+def _name_word(text: str, tok: Token) -> bool:
     """Whether a capitalised word right after a name continues it.
 
     Mid-sentence, outside a headline, a capitalised noun the recogniser left out of the
@@ -418,7 +422,7 @@ def _name_word(doc: Doc, tok: Token) -> bool:
         and not tok.is_sent_start
         and len(tok.text) > 1
         and not tok.text.isupper()
-        and not _title_case_line(doc, tok)
+        and not _title_case_line(text, tok)
     )
 
 
@@ -447,7 +451,7 @@ def _merged_names(view: DocView, lex: SubjectLexicon) -> list[_Name]:
             nxt = doc[last]
             if nxt.ent_type_ or not nxt.text[:1].isupper():
                 break
-            if nxt.text.casefold() not in lex.name_final_words and not _name_word(doc, nxt):
+            if nxt.text.casefold() not in lex.name_final_words and not _name_word(text, nxt):
                 break
             last += 1
             end = nxt.idx + len(nxt)
@@ -626,7 +630,7 @@ def _cue_name_candidates(
             and tok.text[:1].isupper()
             and not tok.ent_type_
             and not tok.is_sent_start
-            and not _title_case_line(doc, tok)
+            and not _title_case_line(view.text, tok)
         ):
             i += 1
             continue
@@ -796,7 +800,9 @@ _CUE_GAP_POS = frozenset({"ADJ", "ADP", "NOUN", "DET"})
 
 def _next_token(doc: Doc, pos: int) -> Token | None:
     """The first token at or after character ``pos`` that is not a space."""
-    span = doc.char_span(pos, len(doc.text), alignment_mode="expand")
+    last = doc[-1] if len(doc) else None
+    end = 0 if last is None else last.idx + len(last.text_with_ws)
+    span = doc.char_span(pos, end, alignment_mode="expand")
     if span is None:
         return None
     return next((tok for tok in span if not tok.is_space), None)
@@ -970,8 +976,8 @@ def doc_candidates(
             )
         )
     subject_like = frozenset({"company", "project", "site"})
-    for tok in doc:
-        if tok.lower_ not in lex.pronouns or not tok.dep_.startswith("nsubj"):
+    for tok in _tokens_among(doc, lex.pronouns):
+        if not tok.dep_.startswith("nsubj"):
             continue
         if "Plur" in tok.morph.get("Number", []):
             continue
@@ -991,6 +997,16 @@ def doc_candidates(
                 )
             )
     return tuple(sorted([*base, *resolved], key=lambda c: (c.start, c.end)))
+
+
+def _tokens_among(doc: Doc, words: frozenset[str]) -> list[Token]:
+    """The tokens whose lowercase form is one of ``words``, in order: one array read
+    instead of a Python object per token."""
+    if not words or not len(doc):
+        return []
+    wanted = np.fromiter((get_string_id(w) for w in words), dtype=np.uint64)
+    lowers = doc.to_array(LOWER)
+    return [doc[int(i)] for i in np.flatnonzero(np.isin(lowers, wanted))]
 
 
 def _governing_subjects(token: Token) -> dict[int, int]:
@@ -1317,7 +1333,7 @@ def attach_subject(
         and _indefinite(doc[antecedent], lex)
     ):
         return None  # "un groupe de 21 000 salariés qui a réalisé 4,1 milliards"
-    text = doc.text if text is None else text
+    text = doc_text(doc) if text is None else text
     reach = _in_reach(cands, s_lo, s_hi, excluded)
     funders: list[Candidate] = []
     has_funder = role.funding and any(
