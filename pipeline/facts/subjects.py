@@ -21,8 +21,9 @@ from pathlib import Path
 
 import numpy as np
 import yaml
-from spacy.attrs import LOWER
+from spacy.attrs import ENT_TYPE, IDX, IS_ALPHA, LOWER, POS, SPACY
 from spacy.strings import get_string_id
+from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.errors import Errors, LexiconError
@@ -179,12 +180,21 @@ class DocView:
     text: str
     folded: str
     ents: tuple[Span, ...]
+    #: Per token, from one array read: a capitalised word outside every entity (what
+    #: names the recogniser missed start with), its part of speech, and whether a
+    #: space follows it.
+    capitalised: np.ndarray
+    pos: np.ndarray
+    spaced: np.ndarray
 
 
 def doc_view(doc: Doc) -> DocView:
     """The text, folded text and entities of ``doc``, read once."""
     text = doc_text(doc)
-    return DocView(doc, text, fold(text), tuple(doc.ents))
+    arr = doc.to_array([IS_ALPHA, ENT_TYPE, POS, SPACY, IDX])
+    first_upper = np.fromiter((text[i].isupper() for i in arr[:, 4]), dtype=bool, count=len(arr))
+    capitalised = (arr[:, 0] == 1) & (arr[:, 1] == 0) & first_upper
+    return DocView(doc, text, fold(text), tuple(doc.ents), capitalised, arr[:, 2], arr[:, 3] == 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -568,19 +578,20 @@ def _proper_noun_candidates(
     lex = subject_lexicon(lang)
     doc = view.doc
     runs: list[tuple[int, int]] = []
-    i = 0
-    while i < len(doc):
-        tok = doc[i]
-        if tok.pos_ == "PROPN" and not tok.ent_type_ and tok.is_alpha and tok.text[:1].isupper():
-            j = i + 1
-            while (
-                j < len(doc) and doc[j].pos_ == "PROPN" and not doc[j].ent_type_ and doc[j].is_alpha
-            ):
-                j += 1
-            runs.append((i, j))
-            i = j
-        else:
-            i += 1
+    # A run starts at a capitalised proper noun and goes on over proper nouns outside
+    # every entity, whatever their case.
+    propn = view.pos == PROPN
+    alpha_propn = propn & (doc.to_array(ENT_TYPE) == 0) & doc.to_array(IS_ALPHA).astype(bool)
+    starts = np.flatnonzero(propn & view.capitalised)
+    end = 0
+    for i in starts.tolist():
+        if i < end:
+            continue
+        j = i + 1
+        while j < len(doc) and alpha_propn[j]:
+            j += 1
+        runs.append((i, j))
+        end = j
     by_name: dict[str, list[Span]] = {}
     for a, b in runs:
         span = doc[a:b]
@@ -622,29 +633,19 @@ def _cue_name_candidates(
     lex = subject_lexicon(lang)
     doc = view.doc
     out: list[Candidate] = []
-    i = 0
-    while i < len(doc):
+    caps, spaced = view.capitalised, view.spaced
+    end = 0
+    for i in np.flatnonzero(caps).tolist():
+        if i < end:
+            continue
         tok = doc[i]
-        if not (
-            tok.is_alpha
-            and tok.text[:1].isupper()
-            and not tok.ent_type_
-            and not tok.is_sent_start
-            and not _title_case_line(view.text, tok)
-        ):
-            i += 1
+        if tok.is_sent_start or _title_case_line(view.text, tok):
             continue
         j = i + 1
-        while (
-            j < len(doc)
-            and doc[j - 1].whitespace_ == " "
-            and doc[j].is_alpha
-            and doc[j].text[:1].isupper()
-            and not doc[j].ent_type_
-        ):
+        while j < len(doc) and spaced[j - 1] and caps[j]:
             j += 1
         span = doc[i:j]
-        i = j
+        end = j
         lo, hi = span.start_char, span.end_char
         if any(lo < f_hi and f_lo < hi for f_lo, f_hi in figures):
             continue
