@@ -2,9 +2,12 @@
 
 Reconciliation yields rows one subject block at a time, in no useful order; the
 outputs want them sorted by ``fact_id``, and the HTML report wants a bounded selection
-(the best-supported ones) and a few totals. :class:`OutputSpool` keeps the rows in a
-scratch DuckDB file instead of a Python list, so the run's memory does not grow with
-the number of facts: rows go in as Arrow batches, come back sorted in batches, and the
+(the best-supported ones) and a few totals. :class:`OutputSpool` keeps the rows on
+disk instead of in a Python list, so the run's memory does not grow with the number of
+facts: each row's JSON is appended to a scratch file, and a scratch DuckDB table keeps
+its sort keys and where it lies. Sorting and selecting read keys only (a fact cited by
+thousands of articles is a row of a megabyte, which DuckDB would otherwise have to sort
+within its memory limit); rows are then read back one at a time, in order, and the
 totals are SQL aggregates.
 """
 
@@ -32,7 +35,8 @@ _SCHEMA: Final = pa.schema(
         ("subject", pa.string()),
         ("status", pa.string()),
         ("n_articles", pa.int64()),
-        ("row_json", pa.string()),
+        ("offset", pa.int64()),
+        ("length", pa.int64()),
     ]
 )
 
@@ -64,9 +68,14 @@ class OutputSpool:
         for table in TABLES:
             self._con.execute(
                 f"CREATE TABLE {table} (fact_id VARCHAR, subject VARCHAR, status VARCHAR, "
-                "n_articles BIGINT, row_json VARCHAR)"
+                'n_articles BIGINT, "offset" BIGINT, length BIGINT)'
             )
-        self._pending: dict[Table, list[tuple[str, str, str, int, str]]] = {t: [] for t in TABLES}
+        self._pending: dict[Table, list[tuple[str, str, str, int, int, int]]] = {
+            t: [] for t in TABLES
+        }
+        self._rows_path = path.with_name(path.name + ".rows")
+        self._rows_file = self._rows_path.open("w+b")
+        self._end = 0
 
     def __enter__(self) -> OutputSpool:
         return self
@@ -81,6 +90,8 @@ class OutputSpool:
 
     def close(self) -> None:
         self._con.close()
+        self._rows_file.close()
+        self._rows_path.unlink(missing_ok=True)
         self.path.unlink(missing_ok=True)
         Path(f"{self.path}.wal").unlink(missing_ok=True)
 
@@ -88,6 +99,10 @@ class OutputSpool:
 
     def add(self, table: Table, row: Mapping[str, Any]) -> None:
         """Keep one SPEC row (a facts.jsonl or conflicts.jsonl line)."""
+        data = json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        if self._rows_file.tell() != self._end:  # a reader moved it
+            self._rows_file.seek(self._end)
+        self._rows_file.write(data)
         pending = self._pending[table]
         pending.append(
             (
@@ -95,9 +110,11 @@ class OutputSpool:
                 str(row.get("subject", "")),
                 str(row.get("status", "")),
                 len(articles_of(row)),
-                json.dumps(row, ensure_ascii=False, separators=(",", ":")),
+                self._end,
+                len(data),
             )
         )
+        self._end += len(data)
         if len(pending) >= CHUNK:
             self._flush(table)
 
@@ -122,13 +139,16 @@ class OutputSpool:
     # ----------------------------------------------------------------- reading
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
+        """The rows whose ``(offset, length)`` ``sql`` selects, in its order."""
         self._flush_all()
+        self._rows_file.flush()
         cur = self._con.cursor()
         try:
             cur.execute(sql, list(params))
             while batch := cur.fetchmany(FETCH):
-                for (text,) in batch:
-                    row: dict[str, Any] = json.loads(text)
+                for offset, length in batch:
+                    self._rows_file.seek(offset)
+                    row: dict[str, Any] = json.loads(self._rows_file.read(length))
                     yield row
         finally:
             cur.close()
@@ -153,7 +173,7 @@ class OutputSpool:
 
     def sorted_rows(self, table: Table) -> Iterator[dict[str, Any]]:
         """Every row of ``table``, ordered by fact id, fetched in batches."""
-        yield from self._rows(f"SELECT row_json FROM {table} ORDER BY fact_id")  # noqa: S608
+        yield from self._rows(f'SELECT "offset", length FROM {table} ORDER BY fact_id')  # noqa: S608
 
     def best(
         self,
@@ -165,7 +185,7 @@ class OutputSpool:
         """The ``limit`` rows cited by the most articles (ties by fact id), by fact id;
         each passed through ``trim`` as it is read (to keep only what will be shown)."""
         sql = (
-            f"SELECT row_json FROM (SELECT fact_id, row_json FROM {table} "  # noqa: S608
+            f'SELECT "offset", length FROM (SELECT fact_id, "offset", length FROM {table} '  # noqa: S608
             "ORDER BY n_articles DESC, fact_id LIMIT ?) ORDER BY fact_id"
         )
         rows = self._rows(sql, (limit,))
