@@ -9,12 +9,12 @@ from pipeline.report.spool import OutputSpool
 
 
 def _fact(fid: str, n_articles: int, **extra: Any) -> dict[str, Any]:
-    evidence = [{"article_id": f"a{i}", "quote": "3 milliards d'euros — « lancé »"}]
+    quote = "3 milliards d'euros — « lancé »"
     return {
         "fact_id": fid,
         "subject": "Nordlys",
         "status": "single",
-        "evidence": [dict(e, article_id=f"a{i}") for i in range(n_articles) for e in evidence],
+        "evidence": [{"article_id": f"a{i}", "quote": quote} for i in range(n_articles)],
         **extra,
     }
 
