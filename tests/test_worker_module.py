@@ -16,9 +16,10 @@ import pytest
 PROJECT = Path(__file__).resolve().parent.parent
 
 
-def _python(code: str) -> str:
+def _python(code: str, *args: str) -> str:
+    """The last line ``code`` prints, run in a fresh interpreter."""
     proc = subprocess.run(
-        [sys.executable, "-c", code],
+        [sys.executable, "-c", code, *args],
         cwd=PROJECT,
         capture_output=True,
         text=True,
@@ -65,18 +66,7 @@ row = json.loads(lines[0])
 row.pop("seconds")
 print(json.dumps({"torch": sys.modules.get("torch") is not None, "row": row}))
 """
-    results = {}
-    for mode in ("skip", "keep"):
-        proc = subprocess.run(
-            [sys.executable, "-c", code, mode],
-            cwd=PROJECT,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        assert proc.returncode == 0, proc.stderr
-        results[mode] = json.loads(proc.stdout.strip().splitlines()[-1])
+    results = {mode: json.loads(_python(code, mode)) for mode in ("skip", "keep")}
     assert results["skip"]["torch"] is False
     assert results["skip"]["row"] == results["keep"]["row"]
     assert results["skip"]["row"]["claims"], "the sentence holds figures with subjects"

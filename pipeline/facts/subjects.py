@@ -180,9 +180,10 @@ class DocView:
     text: str
     folded: str
     ents: tuple[Span, ...]
-    #: Per token, from one array read: a capitalised word outside every entity (what
-    #: names the recogniser missed start with), its part of speech, and whether a
-    #: space follows it.
+    #: Per token, from one array read: a word outside every entity, the same
+    #: capitalised (what names the recogniser missed start with), its part of speech,
+    #: and whether a space follows it.
+    outside: np.ndarray
     capitalised: np.ndarray
     pos: np.ndarray
     spaced: np.ndarray
@@ -193,8 +194,10 @@ def doc_view(doc: Doc) -> DocView:
     text = doc_text(doc)
     arr = doc.to_array([IS_ALPHA, ENT_TYPE, POS, SPACY, IDX])
     first_upper = np.fromiter((text[i].isupper() for i in arr[:, 4]), dtype=bool, count=len(arr))
-    capitalised = (arr[:, 0] == 1) & (arr[:, 1] == 0) & first_upper
-    return DocView(doc, text, fold(text), tuple(doc.ents), capitalised, arr[:, 2], arr[:, 3] == 1)
+    outside = (arr[:, 0] == 1) & (arr[:, 1] == 0)
+    capitalised = outside & first_upper
+    spaced = arr[:, 3] == 1
+    return DocView(doc, text, fold(text), tuple(doc.ents), outside, capitalised, arr[:, 2], spaced)
 
 
 @dataclass(frozen=True, slots=True)
@@ -581,7 +584,7 @@ def _proper_noun_candidates(
     # A run starts at a capitalised proper noun and goes on over proper nouns outside
     # every entity, whatever their case.
     propn = view.pos == PROPN
-    alpha_propn = propn & (doc.to_array(ENT_TYPE) == 0) & doc.to_array(IS_ALPHA).astype(bool)
+    alpha_propn = propn & view.outside
     starts = np.flatnonzero(propn & view.capitalised)
     end = 0
     for i in starts.tolist():
@@ -801,9 +804,7 @@ _CUE_GAP_POS = frozenset({"ADJ", "ADP", "NOUN", "DET"})
 
 def _next_token(doc: Doc, pos: int) -> Token | None:
     """The first token at or after character ``pos`` that is not a space."""
-    last = doc[-1] if len(doc) else None
-    end = 0 if last is None else last.idx + len(last.text_with_ws)
-    span = doc.char_span(pos, end, alignment_mode="expand")
+    span = doc.char_span(pos, len(doc_text(doc)), alignment_mode="expand")
     if span is None:
         return None
     return next((tok for tok in span if not tok.is_space), None)
@@ -1267,10 +1268,11 @@ def _unnamed_party(mroot: Token, lex: SubjectLexicon | None, limit: int = 4) -> 
     """
     if lex is None or not lex.indefinite_determiners:
         return False
+    heads = _company_heads(lex)
     for depth, anc in enumerate(mroot.ancestors, 1):
         if depth > limit or anc.pos_ in ("VERB", "AUX", "PROPN"):
             return False
-        if anc.pos_ == "NOUN" and anc.lower_ in _company_heads(lex):
+        if anc.pos_ == "NOUN" and anc.lower_ in heads:
             return _indefinite(anc, lex)
     return False
 
