@@ -445,6 +445,13 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def _compact(values: np.ndarray) -> np.ndarray:
+    """``values`` as uint32 when they all fit (MinHash values do), else as they are."""
+    if values.size and values.min() >= 0 and values.max() <= np.iinfo(np.uint32).max:
+        return values.astype(np.uint32)
+    return values
+
+
 # --------------------------------------------------------------------------- the store
 
 
@@ -605,42 +612,42 @@ class FactStore:
         return {str(aid): tuple(int(x) for x in fp) for aid, fp in rows}
 
     def near_duplicates(self, *, threshold: float = 0.8) -> dict[str, str]:
-        """Article id → representative, for the stored articles that have a near-duplicate.
+        """Article id → representative, for the stored articles whose near-duplicate group
+        starts with another article (the others are their own, as in ``duplicate_groups``).
 
-        The LSH bands of :func:`pipeline.reconcile.duplicate_groups` are computed here, in
-        SQL; only the articles that share a band with another one are read back and
-        compared, so memory follows the number of near-duplicates, not of articles.
-        Articles left out are their own representative (as ``duplicate_groups`` says).
+        Fingerprints are read in batches into one compact integer array per length (a
+        few dozen bytes per article), then grouped by
+        :func:`pipeline.reconcile.duplicates.signature_groups`, which never holds more
+        than a chunk of candidate pairs.
         """
-        from pipeline.reconcile.duplicates import BANDS, signature_groups
+        from pipeline.reconcile.duplicates import signature_groups
 
-        sql = f"""
-            WITH fp AS (
-                SELECT article_id, fingerprint, len(fingerprint) AS n,
-                       greatest(1, len(fingerprint) // {BANDS}) AS r
-                FROM articles WHERE len(fingerprint) > 0
-            ), bands AS (
-                SELECT article_id, n, b, fingerprint[b * r + 1 : (b + 1) * r] AS key
-                FROM (SELECT *, unnest(range(0, (n + r - 1) // r)) AS b FROM fp)
-            ), shared AS (
-                SELECT DISTINCT unnest(list(article_id)) AS article_id
-                FROM bands GROUP BY n, b, key HAVING count(*) > 1
-            )
-            SELECT a.article_id, a.fingerprint
-            FROM articles a JOIN shared USING (article_id)
-        """  # noqa: S608 - BANDS is an int constant
-        table = self.con.sql(sql).to_arrow_table()
-        ids = [str(x) for x in table.column("article_id").to_pylist()]
-        lists = table.column("fingerprint").combine_chunks()
-        lengths = lists.value_lengths().to_numpy()
-        values = lists.flatten().to_numpy().astype(np.uint64)
-        offsets = np.concatenate([[0], np.cumsum(lengths)])
+        ids: dict[int, list[str]] = {}
+        blocks: dict[int, list[np.ndarray]] = {}
+        sql = "SELECT article_id, fingerprint FROM articles WHERE len(fingerprint) > 0"
+        cur = self.con.cursor()
+        try:
+            for batch in cur.sql(sql).to_arrow_reader(FETCH):
+                batch_ids = [str(x) for x in batch.column(0).to_pylist()]
+                lists = batch.column(1)
+                lengths = lists.value_lengths().to_numpy()
+                values = _compact(lists.flatten().to_numpy())
+                offsets = np.concatenate([[0], np.cumsum(lengths)])
+                for length in np.unique(lengths).tolist():
+                    rows = np.flatnonzero(lengths == length)
+                    at = offsets[rows][:, None] + np.arange(length)
+                    blocks.setdefault(length, []).append(values[at])
+                    ids.setdefault(length, []).extend(batch_ids[r] for r in rows.tolist())
+        finally:
+            cur.close()
         out: dict[str, str] = {}
-        for length in np.unique(lengths).tolist():
-            rows = sorted(np.flatnonzero(lengths == length).tolist(), key=ids.__getitem__)
-            sigs = np.stack([values[offsets[r] : offsets[r] + length] for r in rows])
-            for r, rep in zip(rows, signature_groups(sigs, threshold=threshold), strict=True):
-                out[ids[r]] = ids[rows[int(rep)]]
+        for length, members in ids.items():
+            order = np.array(sorted(range(len(members)), key=members.__getitem__), dtype=np.int64)
+            sigs = np.concatenate(blocks.pop(length))[order]
+            reps = signature_groups(sigs, threshold=threshold).tolist()
+            for row, rep in enumerate(reps):
+                if rep != row:
+                    out[members[order[row]]] = members[order[rep]]
         return out
 
     def articles(self) -> Iterator[dict[str, Any]]:

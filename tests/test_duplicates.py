@@ -12,6 +12,7 @@ import pytest
 from pipeline.reconcile.duplicates import (
     BANDS,
     NUM_PERM,
+    _equal_rows,
     duplicate_groups,
     signature_groups,
     similarity,
@@ -81,3 +82,42 @@ def test_signatures_of_other_lengths_never_join() -> None:
 def test_each_row_maps_to_the_first_row_of_its_group() -> None:
     sigs = np.array([[5] * NUM_PERM, [1] * NUM_PERM, [5] * NUM_PERM, [1] * NUM_PERM])
     assert signature_groups(sigs).tolist() == [0, 1, 0, 1]
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("pair_chunk", [1, 5, 64])
+def test_pairs_checked_a_few_at_a_time_give_the_same_groups(
+    monkeypatch: pytest.MonkeyPatch, seed: int, pair_chunk: int
+) -> None:
+    """Buckets larger than a chunk of pairs are cut into row blocks; same groups."""
+    fps = random_fingerprints(120, seed)
+    monkeypatch.setattr("pipeline.reconcile.duplicates._PAIR_CHUNK", pair_chunk)
+    assert duplicate_groups(fps, threshold=0.8) == reference_groups(fps, 0.8)
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("dtype", [np.uint32, np.uint64, np.int64])
+def test_groups_do_not_depend_on_the_integer_type(seed: int, dtype: type) -> None:
+    """The store hands compact uint32 signatures; 64-bit ones group the same."""
+    fps = {aid: fp for aid, fp in sorted(random_fingerprints(120, seed).items()) if fp}
+    sigs = np.array(list(fps.values()), dtype=np.int64)
+    expected = signature_groups(sigs).tolist()
+    assert signature_groups(sigs.astype(dtype)).tolist() == expected
+    names = list(fps)
+    reference = reference_groups(fps, 0.8)
+    assert [names.index(reference[aid]) for aid in names] == expected
+
+
+@pytest.mark.parametrize("width", [1, 2, 3, 4, 7, 64])
+def test_equal_rows_agree_with_numpy_unique(width: int) -> None:
+    rng = np.random.default_rng(width)
+    block = rng.integers(0, 3, size=(300, width)).astype(np.uint32)
+    inverse, counts, first = _equal_rows(block)
+    _, np_first, np_inverse, np_counts = np.unique(
+        block, axis=0, return_index=True, return_inverse=True, return_counts=True
+    )
+    # The same partition; groups numbered by first row instead of by value.
+    assert sorted(first.tolist()) == first.tolist() == sorted(np_first.tolist())
+    assert (block[first[inverse]] == block).all()
+    assert sorted(counts.tolist()) == sorted(np_counts.tolist())
+    assert len(set(zip(inverse.tolist(), np_inverse.ravel().tolist(), strict=True))) == len(first)
