@@ -208,7 +208,8 @@ def signature_groups(sigs: np.ndarray, *, threshold: float = 0.8) -> np.ndarray:
         return np.empty(0, dtype=np.int64)
     inverse, _, first = _equal_rows(sigs)  # first rows ascend: groups are in row order
     groups = np.asarray(_groups_of_distinct(sigs[first], threshold), dtype=np.int64)
-    return first[groups][inverse]
+    rep: np.ndarray = first[groups][inverse]
+    return rep
 
 
 def _find_index(parent: list[int], x: int) -> int:
