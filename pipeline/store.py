@@ -57,6 +57,9 @@ SCHEMA_VERSION: Final = 1
 DEFAULT_STORE: Final = Path("outputs/newsfacts.duckdb")
 CHUNK: Final = 2000
 FETCH: Final = 10_000
+# Claims sorted by one query of claims_by_subject: the sort's memory follows this, not
+# the number of stored claims (a block larger than this is still read whole).
+BLOCK_CLAIMS: Final = 50_000
 # DuckDB's buffer pool otherwise grows to most of the machine's memory while a large
 # dump goes in; past this limit it writes pages to the database file instead.
 MEMORY_LIMIT: Final = "512MB"
@@ -445,6 +448,40 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def _from_key(columns: Sequence[str], way: str) -> str:
+    """SQL for "``columns``, compared in order, are ``way`` (``>`` or ``<``) or equal to
+    the key given as parameters" (row values cannot be range-compared in DuckDB)."""
+    head, *rest = columns
+    if not rest:
+        return f"{head} {way}= ?"
+    return f"({head} {way} ? OR ({head} = ? AND {_from_key(rest, way)}))"
+
+
+def _key_params(key: Sequence[Any]) -> list[Any]:
+    """The parameters of :func:`_from_key` for ``key``: every value but the last twice."""
+    return [v for value in key[:-1] for v in (value, value)] + [key[-1]]
+
+
+def _key_ranges(
+    counted: Iterable[tuple[Any, ...]], budget: int
+) -> Iterator[tuple[tuple[Any, ...], tuple[Any, ...]]]:
+    """``(first key, last key)`` of consecutive runs of ``(*key, count)`` rows (in key
+    order) whose counts add up to about ``budget``; every key is in exactly one run."""
+    low: tuple[Any, ...] | None = None
+    high: tuple[Any, ...] = ()
+    held = 0
+    for *key, n in counted:
+        if low is not None and held + int(n) > budget:
+            yield low, high
+            low, held = None, 0
+        if low is None:
+            low = tuple(key)
+        high = tuple(key)
+        held += int(n)
+    if low is not None:
+        yield low, high
+
+
 def _compact(values: np.ndarray) -> np.ndarray:
     """``values`` as uint32 when they all fit (MinHash values do), else as they are."""
     if values.size and values.min() >= 0 and values.max() <= np.iinfo(np.uint32).max:
@@ -544,14 +581,18 @@ class FactStore:
         return out
 
     def _stream(
-        self, sql: str, *, views: Mapping[str, pa.Table] | None = None
+        self,
+        sql: str,
+        *,
+        views: Mapping[str, pa.Table] | None = None,
+        params: Sequence[Any] = (),
     ) -> Iterator[tuple[Any, ...]]:
         """Rows of ``sql`` fetched in batches on a cursor of its own (with its views)."""
         cur = self.con.cursor()
         try:
             for name, table in (views or {}).items():
                 cur.register(name, table)
-            cur.execute(sql)
+            cur.execute(sql, list(params))
             while rows := cur.fetchmany(FETCH):
                 yield from rows
         finally:
@@ -592,17 +633,26 @@ class FactStore:
             {"subject": list(names), "canonical": list(names.values())},
             schema=pa.schema([("subject", _STR), ("canonical", _STR)]),
         )
+        views = {"_subject_names": mapping}
         cut = "canonical, predicate, normalized_unit" if per_predicate else "canonical"
         width = 3 if per_predicate else 1
+        named = (
+            "(SELECT coalesce(m.canonical, c.subject) AS canonical, c.* "
+            "FROM claims c LEFT JOIN _subject_names m USING (subject))"
+        )
+        count = f"SELECT {cut}, count(*) FROM {named} GROUP BY ALL ORDER BY {cut}"  # noqa: S608
+        ranges = list(_key_ranges(self._stream(count, views=views), BLOCK_CLAIMS))
+        columns = cut.split(", ")
         sql = (
-            f"SELECT {cut}, {_CLAIM_COLUMNS} "  # noqa: S608
-            "FROM (SELECT coalesce(m.canonical, c.subject) AS canonical, c.* "
-            "FROM claims c LEFT JOIN _subject_names m USING (subject)) "
+            f"SELECT {cut}, {_CLAIM_COLUMNS} FROM {named} "  # noqa: S608
+            f"WHERE {_from_key(columns, '>')} AND {_from_key(columns, '<')} "
             f"ORDER BY {cut}, {_CLAIM_ORDER}"
         )
-        rows = self._stream(sql, views={"_subject_names": mapping})
-        for _, block in groupby(rows, key=lambda r: r[:width]):
-            yield [_claim_of(r[width:]) for r in block]
+        for low, high in ranges:
+            params = (*_key_params(low), *_key_params(high))
+            rows = self._stream(sql, views=views, params=params)
+            for _, block in groupby(rows, key=lambda r: r[:width]):
+                yield [_claim_of(r[width:]) for r in block]
 
     def fingerprints(self) -> dict[str, tuple[int, ...]]:
         """Article id → MinHash fingerprint, for every stored article that has one."""

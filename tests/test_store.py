@@ -25,6 +25,7 @@ from pipeline.store import (
     FactStore,
     StoreError,
     StoreStats,
+    _key_ranges,
     analysis_key,
     text_key,
 )
@@ -392,7 +393,11 @@ BLOCK_DUMP = [
 ]
 
 
-def test_blocks_by_subject_are_complete_and_disjoint(tmp_path: Path) -> None:
+@pytest.mark.parametrize("per_query", [1, 5, 50_000])
+def test_blocks_by_subject_are_complete_and_disjoint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, per_query: int
+) -> None:
+    monkeypatch.setattr("pipeline.store.BLOCK_CLAIMS", per_query)
     with open_store(tmp_path) as store:
         store.add_outcomes(BLOCK_DUMP)
         names = store.subject_names()
@@ -406,8 +411,13 @@ def test_blocks_by_subject_are_complete_and_disjoint(tmp_path: Path) -> None:
     assert names["Stargate Norway"] == names["stargate norway"]
 
 
+@pytest.mark.parametrize("per_query", [1, 5, 50_000])
 @pytest.mark.parametrize("per_predicate", [False, True])
-def test_blockwise_reconciliation_equals_reconcile(tmp_path: Path, per_predicate: bool) -> None:
+def test_blockwise_reconciliation_equals_reconcile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, per_predicate: bool, per_query: int
+) -> None:
+    """However few claims one sorting query may hold, the blocks and facts are the same."""
+    monkeypatch.setattr("pipeline.store.BLOCK_CLAIMS", per_query)
     with open_store(tmp_path) as store:
         store.add_outcomes(BLOCK_DUMP)
         blocks = list(store.claims_by_subject(per_predicate=per_predicate))
@@ -416,6 +426,21 @@ def test_blockwise_reconciliation_equals_reconcile(tmp_path: Path, per_predicate
     assert len(blocks) == len(whole.facts) if per_predicate else len(blocks) < len(whole.facts)
     facts = sorted((f for f, _ in blockwise), key=lambda f: f.fact_id)
     assert [fact_to_json(f) for f in facts] == [fact_to_json(f) for f in whole.facts]
+
+
+@pytest.mark.parametrize(
+    ("counts", "budget", "expected"),
+    [
+        ([], 10, []),
+        ([("a", 3), ("b", 3), ("c", 3)], 6, [(("a",), ("b",)), (("c",), ("c",))]),
+        ([("a", 9), ("b", 1)], 5, [(("a",), ("a",)), (("b",), ("b",))]),
+        ([("a", "x", 2), ("a", "y", 2)], 10, [(("a", "x"), ("a", "y"))]),
+    ],
+)
+def test_key_ranges_cover_every_key_once(
+    counts: list[tuple[Any, ...]], budget: int, expected: list[tuple[Any, ...]]
+) -> None:
+    assert list(_key_ranges(counts, budget)) == expected
 
 
 def test_an_empty_store_has_no_blocks(tmp_path: Path) -> None:
