@@ -665,8 +665,8 @@ class FactStore:
         """Article id → representative, for the stored articles whose near-duplicate group
         starts with another article (the others are their own, as in ``duplicate_groups``).
 
-        Fingerprints are read in batches into one compact integer array per length (a
-        few dozen bytes per article), then grouped by
+        Fingerprints are read in batches into one compact integer array per length (256
+        bytes per article for 64 MinHash values), then grouped by
         :func:`pipeline.reconcile.duplicates.signature_groups`, which never holds more
         than a chunk of candidate pairs.
         """
