@@ -665,40 +665,51 @@ class FactStore:
         """Article id → representative, for the stored articles whose near-duplicate group
         starts with another article (the others are their own, as in ``duplicate_groups``).
 
-        Fingerprints are read in batches into one compact integer array per length (256
-        bytes per article for 64 MinHash values), then grouped by
-        :func:`pipeline.reconcile.duplicates.signature_groups`, which never holds more
+        The fingerprints of each length are read batch by batch into one compact integer
+        array in id order (256 bytes per article for 64 MinHash values), then grouped
+        by :func:`pipeline.reconcile.duplicates.signature_groups`, which never holds more
         than a chunk of candidate pairs.
         """
         from pipeline.reconcile.duplicates import signature_groups
 
-        ids: dict[int, list[str]] = {}
-        blocks: dict[int, list[np.ndarray]] = {}
-        sql = "SELECT article_id, fingerprint FROM articles WHERE len(fingerprint) > 0"
+        lengths = self.con.execute(
+            "SELECT DISTINCT len(fingerprint) FROM articles WHERE len(fingerprint) > 0 ORDER BY 1"
+        ).fetchall()
+        out: dict[str, str] = {}
+        for (length,) in lengths:
+            ids, sigs = self._fingerprints(int(length))
+            reps = signature_groups(sigs, threshold=threshold)
+            del sigs
+            for row in np.flatnonzero(reps != np.arange(reps.size)).tolist():
+                out[ids[row]] = ids[int(reps[row])]
+        return out
+
+    def _fingerprints(self, length: int) -> tuple[list[str], np.ndarray]:
+        """Ids (ascending) and fingerprints of the articles whose fingerprint has ``length``
+        values: one ``(articles, length)`` array, uint32 when every value fits.
+
+        Rows are read in whatever order the store gives them and placed by the rank of
+        their id, so no sort ever holds the fingerprints themselves.
+        """
+        where = "FROM articles WHERE len(fingerprint) = ?"
+        ids = [
+            str(r[0])
+            for r in self._stream(f"SELECT article_id {where} ORDER BY 1", params=[length])
+        ]
+        rank = {aid: i for i, aid in enumerate(ids)}
+        sigs = np.empty((len(ids), length), dtype=np.uint32)
         cur = self.con.cursor()
         try:
-            for batch in cur.sql(sql).to_arrow_reader(FETCH):
-                batch_ids = [str(x) for x in batch.column(0).to_pylist()]
-                lists = batch.column(1)
-                lengths = lists.value_lengths().to_numpy()
-                values = _compact(lists.flatten().to_numpy())
-                offsets = np.concatenate([[0], np.cumsum(lengths)])
-                for length in np.unique(lengths).tolist():
-                    rows = np.flatnonzero(lengths == length)
-                    at = offsets[rows][:, None] + np.arange(length)
-                    blocks.setdefault(length, []).append(values[at])
-                    ids.setdefault(length, []).extend(batch_ids[r] for r in rows.tolist())
+            batches = cur.sql(f"SELECT article_id, fingerprint {where}", params=[length])
+            for batch in batches.to_arrow_reader(FETCH):
+                values = _compact(batch.column(1).flatten().to_numpy()).reshape(-1, length)
+                if values.dtype != sigs.dtype:
+                    sigs = sigs.astype(np.result_type(sigs, values))
+                at = [rank[str(x)] for x in batch.column(0).to_pylist()]
+                sigs[np.asarray(at, dtype=np.int64)] = values
         finally:
             cur.close()
-        out: dict[str, str] = {}
-        for length, members in ids.items():
-            order = np.array(sorted(range(len(members)), key=members.__getitem__), dtype=np.int64)
-            sigs = np.concatenate(blocks.pop(length))[order]
-            reps = signature_groups(sigs, threshold=threshold).tolist()
-            for row, rep in enumerate(reps):
-                if rep != row:
-                    out[members[order[row]]] = members[order[rep]]
-        return out
+        return ids, sigs
 
     def articles(self) -> Iterator[dict[str, Any]]:
         """The stored articles.jsonl rows, ordered by article id."""

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 import numpy as np
 import pytest
 
+from pipeline.reconcile import duplicates
 from pipeline.reconcile.duplicates import (
     BANDS,
     NUM_PERM,
@@ -85,13 +86,15 @@ def test_each_row_maps_to_the_first_row_of_its_group() -> None:
 
 
 @pytest.mark.parametrize("seed", range(3))
-@pytest.mark.parametrize("pair_chunk", [1, 5, 64])
+@pytest.mark.parametrize(("pair_chunk", "compare_chunk"), [(1, 1), (5, 3), (64, 7), (64, 8192)])
 def test_pairs_checked_a_few_at_a_time_give_the_same_groups(
-    monkeypatch: pytest.MonkeyPatch, seed: int, pair_chunk: int
+    monkeypatch: pytest.MonkeyPatch, seed: int, pair_chunk: int, compare_chunk: int
 ) -> None:
-    """Buckets larger than a chunk of pairs are cut into row blocks; same groups."""
+    """Buckets larger than a chunk of pairs are cut into row blocks, and chunks into
+    smaller comparisons; same groups."""
     fps = random_fingerprints(120, seed)
     monkeypatch.setattr("pipeline.reconcile.duplicates._PAIR_CHUNK", pair_chunk)
+    monkeypatch.setattr("pipeline.reconcile.duplicates._COMPARE_CHUNK", compare_chunk)
     assert duplicate_groups(fps, threshold=0.8) == reference_groups(fps, 0.8)
 
 
@@ -108,10 +111,14 @@ def test_groups_do_not_depend_on_the_integer_type(seed: int, dtype: type) -> Non
     assert [names.index(reference[aid]) for aid in names] == expected
 
 
-@pytest.mark.parametrize("width", [1, 2, 3, 4, 7, 64])
-def test_equal_rows_agree_with_numpy_unique(width: int) -> None:
+@pytest.mark.parametrize(
+    ("width", "values"), [(1, 3), (2, 3), (3, 3), (4, 3), (7, 3), (9, 2), (16, 2), (64, 3), (64, 1)]
+)
+def test_equal_rows_agree_with_numpy_unique(width: int, values: int) -> None:
+    """Narrow rows go through the column sort, wide ones through the row hash; with
+    few values per column, wide blocks hold many equal rows too."""
     rng = np.random.default_rng(width)
-    block = rng.integers(0, 3, size=(300, width)).astype(np.uint32)
+    block = rng.integers(0, values, size=(300, width)).astype(np.uint32)
     inverse, counts, first = _equal_rows(block)
     _, np_first, np_inverse, np_counts = np.unique(
         block, axis=0, return_index=True, return_inverse=True, return_counts=True
@@ -121,3 +128,18 @@ def test_equal_rows_agree_with_numpy_unique(width: int) -> None:
     assert (block[first[inverse]] == block).all()
     assert sorted(counts.tolist()) == sorted(np_counts.tolist())
     assert len(set(zip(inverse.tolist(), np_inverse.ravel().tolist(), strict=True))) == len(first)
+
+
+@pytest.mark.parametrize("buckets", [1, 2, 7])
+def test_equal_rows_survive_hash_collisions(monkeypatch: pytest.MonkeyPatch, buckets: int) -> None:
+    """Different rows that share a row hash (forced here: every hash modulo ``buckets``)
+    are still told apart: the groups are those of the column sort."""
+    rng = np.random.default_rng(buckets)
+    block = rng.integers(0, 2, size=(200, 16)).astype(np.uint32)
+    with monkeypatch.context() as m:
+        m.setattr(duplicates, "_HASHED_WIDTH", block.shape[1])  # the column sort
+        expected = [a.tolist() for a in _equal_rows(block)]
+    assert [a.tolist() for a in _equal_rows(block)] == expected
+    real = duplicates._row_hashes
+    monkeypatch.setattr(duplicates, "_row_hashes", lambda b: real(b) % np.uint64(buckets))
+    assert [a.tolist() for a in _equal_rows(block)] == expected

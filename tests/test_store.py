@@ -347,11 +347,21 @@ def _texts_with_copies(n: int, seed: int) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_near_duplicates_in_sql_equal_duplicate_groups(tmp_path: Path, seed: int) -> None:
+@pytest.mark.parametrize(("fetch", "mixed"), [(10_000, False), (7, True)])
+def test_near_duplicates_in_sql_equal_duplicate_groups(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int, fetch: int, mixed: bool
+) -> None:
+    """Read in batches of ``fetch`` rows; ``mixed`` adds fingerprints of another length
+    and, late in the reading, values past 32 bits (the array is then widened)."""
+    monkeypatch.setattr("pipeline.store.FETCH", fetch)
     texts = _texts_with_copies(150, seed)
     dump = [record(aid, text=text) for aid, text in texts.items()]
-    for r, text in zip(dump, texts.values(), strict=True):
+    for i, (r, text) in enumerate(zip(dump, texts.values(), strict=True)):
         r["fingerprint"] = list(article_fingerprint(text))
+        if mixed and i % 5 == 0:
+            r["fingerprint"] = r["fingerprint"][:32]
+        if mixed and i > 100 and i % 3 == 0:
+            r["fingerprint"] = [v + 2**40 for v in r["fingerprint"]]
     with open_store(tmp_path) as store:
         store.add_outcomes(dump)
         full = duplicate_groups(store.fingerprints())

@@ -37,6 +37,11 @@ SHINGLE = 5
 _PRIME = (1 << 61) - 1
 _MASK = (1 << 32) - 1
 _PAIR_CHUNK = 65_536
+# Candidate pairs whose signatures are gathered and compared at once.
+_COMPARE_CHUNK = 8_192
+# Rows wider than this are grouped by a hash of the row rather than by every column.
+_HASHED_WIDTH = 8
+_HASH_MUL = np.uint64(0x9E3779B97F4A7C15)
 _WORD = re.compile(r"\w+")
 _RNG = random.Random(20250101)
 # Shingle hashes, multipliers and offsets are below 2**32, so a * h + b < 2**64 and the
@@ -93,19 +98,50 @@ def _equal_rows(block: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Groups of equal rows: row → group, rows per group, and each group's first row.
 
     Groups are numbered in the order of their first rows. The same as ``np.unique`` on
-    rows, but with a lexicographic sort of integer keys instead of one over raw bytes,
-    several times faster.
+    rows, but with a sort of integer keys instead of one over raw bytes, several times
+    faster. Rows wider than ``_HASHED_WIDTH`` are sorted by one 64-bit hash of the row,
+    not by every column, so a fingerprint block needs no copy as sort keys; rows that
+    share a hash are then checked equal, and a collision falls back to the full sort.
     """
-    m = block.shape[0]
+    if block.shape[1] > _HASHED_WIDTH:
+        h = _row_hashes(block)
+        order = np.argsort(h, kind="stable")
+        starts = np.empty(block.shape[0], dtype=bool)
+        starts[:1] = True
+        ranked = h[order]
+        np.not_equal(ranked[1:], ranked[:-1], out=starts[1:])
+        del ranked
+        same = np.flatnonzero(~starts[1:]) + 1  # sorted rows sharing the previous one's hash
+        if np.array_equal(block[order[same]], block[order[same - 1]]):
+            return _numbered(order, starts)
     keys = _sort_keys(block)
     order = np.lexsort(keys[::-1])
-    starts = np.zeros(m, dtype=bool)
+    starts = np.zeros(block.shape[0], dtype=bool)
     starts[:1] = True
     for key in keys:
         ranked = key[order]
         starts[1:] |= ranked[1:] != ranked[:-1]
+    return _numbered(order, starts)
+
+
+def _row_hashes(block: np.ndarray) -> np.ndarray:
+    """One 64-bit hash per row (multiply-add over the columns, wrapping): equal rows
+    always share it; different rows almost never do."""
+    h = np.zeros(block.shape[0], dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for i in range(block.shape[1]):
+            h *= _HASH_MUL
+            h += block[:, i].astype(np.uint64)
+            h ^= h >> np.uint64(29)
+    return h
+
+
+def _numbered(order: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_equal_rows`'s result from a stable sort ``order`` of the rows and the
+    positions in it where a new group starts."""
+    m = order.size
     sorted_group = np.cumsum(starts) - 1
-    first = order[starts]  # lexsort is stable: a group's first row comes first
+    first = order[starts]  # the sort is stable: a group's first row comes first
     renumber = np.empty(first.size, dtype=np.int64)
     by_row = np.argsort(first, kind="stable")
     renumber[by_row] = np.arange(first.size)
@@ -114,13 +150,14 @@ def _equal_rows(block: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return inverse, np.bincount(inverse, minlength=first.size), first[by_row]
 
 
-def _band_buckets(sigs: np.ndarray) -> Iterator[np.ndarray]:
-    """Rows equal on one LSH band, as ``(buckets, size)`` arrays of equal-size buckets
-    (rows ascending within a bucket; buckets of two rows or more)."""
-    _, k = sigs.shape
-    rows = max(1, k // BANDS)
-    for start in range(0, k, rows):
-        inverse, counts, _ = _equal_rows(sigs[:, start : start + rows])
+def _band_buckets(sigs: np.ndarray, rows: np.ndarray) -> Iterator[np.ndarray]:
+    """Positions in ``rows`` of the signatures equal on one LSH band, as ``(buckets,
+    size)`` arrays of equal-size buckets (ascending within a bucket; buckets of two or
+    more). Only one band of ``sigs[rows]`` is copied at a time."""
+    k = sigs.shape[1]
+    width = max(1, k // BANDS)
+    for start in range(0, k, width):
+        inverse, counts, _ = _equal_rows(sigs[rows, start : start + width])
         shared = np.flatnonzero(counts[inverse] > 1)  # rows whose band value recurs
         if shared.size == 0:
             continue
@@ -155,16 +192,17 @@ def _bucket_pairs(buckets: np.ndarray) -> Iterator[np.ndarray]:
             yield np.stack([members[a], members[b]], axis=1)
 
 
-def _candidate_pairs(sigs: np.ndarray) -> Iterator[np.ndarray]:
-    """Distinct row pairs that share an LSH band, in chunks of about ``_PAIR_CHUNK``.
+def _candidate_pairs(sigs: np.ndarray, rows: np.ndarray) -> Iterator[np.ndarray]:
+    """Distinct pairs of positions in ``rows`` whose signatures share an LSH band, in
+    chunks of about ``_PAIR_CHUNK``.
 
     A pair equal on several bands may come in more than one chunk; joining it again
     changes nothing.
     """
-    m = len(sigs)
+    m = len(rows)
     pending: list[np.ndarray] = []
     held = 0
-    for buckets in _band_buckets(sigs):
+    for buckets in _band_buckets(sigs, rows):
         for pairs in _bucket_pairs(buckets):
             pending.append(pairs[:, 0].astype(np.int64) * m + pairs[:, 1])
             held += len(pairs)
@@ -177,17 +215,21 @@ def _candidate_pairs(sigs: np.ndarray) -> Iterator[np.ndarray]:
         yield np.stack([codes // m, codes % m], axis=1)
 
 
-def _groups_of_distinct(sigs: np.ndarray, threshold: float) -> list[int]:
-    """Row → first row of its group, for distinct signatures in row order."""
-    _, k = sigs.shape
-    parent = list(range(len(sigs)))
-    for pairs in _candidate_pairs(sigs):
-        equal = (sigs[pairs[:, 0]] == sigs[pairs[:, 1]]).sum(axis=1)
-        for a, b in pairs[equal / k >= threshold].tolist():
-            ra, rb = _find_index(parent, a), _find_index(parent, b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-    return [_find_index(parent, i) for i in range(len(sigs))]
+def _groups_of_distinct(sigs: np.ndarray, rows: np.ndarray, threshold: float) -> list[int]:
+    """Position → first position of its group, for the distinct signatures
+    ``sigs[rows]`` (``rows`` ascending). Candidate pairs are compared
+    ``_COMPARE_CHUNK`` at a time, so the rows gathered for them stay small."""
+    k = sigs.shape[1]
+    parent = list(range(len(rows)))
+    for candidates in _candidate_pairs(sigs, rows):
+        for lo in range(0, len(candidates), _COMPARE_CHUNK):
+            pairs = candidates[lo : lo + _COMPARE_CHUNK]
+            equal = (sigs[rows[pairs[:, 0]]] == sigs[rows[pairs[:, 1]]]).sum(axis=1)
+            for a, b in pairs[equal / k >= threshold].tolist():
+                ra, rb = _find_index(parent, a), _find_index(parent, b)
+                if ra != rb:
+                    parent[max(ra, rb)] = min(ra, rb)
+    return [_find_index(parent, i) for i in range(len(rows))]
 
 
 def signature_groups(sigs: np.ndarray, *, threshold: float = 0.8) -> np.ndarray:
@@ -207,7 +249,7 @@ def signature_groups(sigs: np.ndarray, *, threshold: float = 0.8) -> np.ndarray:
     if m == 0:
         return np.empty(0, dtype=np.int64)
     inverse, _, first = _equal_rows(sigs)  # first rows ascend: groups are in row order
-    groups = np.asarray(_groups_of_distinct(sigs[first], threshold), dtype=np.int64)
+    groups = np.asarray(_groups_of_distinct(sigs, first, threshold), dtype=np.int64)
     rep: np.ndarray = first[groups][inverse]
     return rep
 
