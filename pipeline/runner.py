@@ -538,7 +538,10 @@ def _reconcile_store(
     from pipeline.store import FactStore
 
     with FactStore(path) as store:
-        stats = store.add_outcomes(checkpoint, currency=opts.currency, atomic=False)
+        # A scratch store is only reconciled: mentions.jsonl comes from the work file.
+        stats = store.add_outcomes(
+            checkpoint, currency=opts.currency, atomic=False, mentions=persistent
+        )
         for fact, conflict in reconcile_groups(
             store.claims_by_subject(per_predicate=True),
             subjects=store.subject_names(),

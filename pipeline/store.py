@@ -61,8 +61,11 @@ FETCH: Final = 10_000
 # the number of stored claims (a block larger than this is still read whole).
 BLOCK_CLAIMS: Final = 50_000
 # DuckDB's buffer pool otherwise grows to most of the machine's memory while a large
-# dump goes in; past this limit it writes pages to the database file instead.
-MEMORY_LIMIT: Final = "512MB"
+# dump goes in, and keeps every page it has read or written while under its limit;
+# past this one it evicts pages (they are in the database file) or spills sorts to
+# disk. At 100,000 articles, 128 MB rather than 512 MB lowers the run's peak by about
+# 50 MB and is no slower (the claims table alone is about 60 MB).
+MEMORY_LIMIT: Final = "128MB"
 _NONE: Final[tuple[str, ...]] = ()
 _MAGIC: Final = b"DUCK"
 _MAGIC_START: Final = 8
@@ -738,6 +741,7 @@ class FactStore:
         *,
         currency: str | None = None,
         atomic: bool = True,
+        mentions: bool = True,
     ) -> StoreStats:
         """Add the outcome records of one run; return what changed.
 
@@ -750,6 +754,11 @@ class FactStore:
         ``atomic=False``: every ``CHUNK`` records are then committed as they go (an
         article always with its mentions and claims), memory stays flat, and after an
         interruption the same call again completes the store without counting twice.
+
+        ``mentions=False`` leaves the mentions table alone: for a scratch store that is
+        only reconciled and then thrown away (reconciliation reads claims and
+        fingerprints), it saves a third of the time and most of the writing. An article
+        stored so is never given its mentions later, so do not keep such a store.
         """
         con = self.con
         totals: list[tuple[int, ...]] = []
@@ -765,13 +774,13 @@ class FactStore:
                 chunk.pop(aid, None)
                 chunk[aid] = checked
                 if len(chunk) >= CHUNK:
-                    totals.append(self._add_chunk(chunk, seen))
+                    totals.append(self._add_chunk(chunk, seen, mentions=mentions))
                     chunk = {}
                     if not atomic:
                         con.commit()
                         con.begin()
             if chunk:
-                totals.append(self._add_chunk(chunk, seen))
+                totals.append(self._add_chunk(chunk, seen, mentions=mentions))
             con.commit()
         except BaseException:
             con.rollback()
@@ -785,7 +794,9 @@ class FactStore:
         elif known != currency:
             raise StoreError(Errors.E605.format(path=self.path, known=known, given=currency))
 
-    def _add_chunk(self, chunk: Mapping[str, dict[str, Any]], seen: set[str]) -> tuple[int, ...]:
+    def _add_chunk(
+        self, chunk: Mapping[str, dict[str, Any]], seen: set[str], *, mentions: bool = True
+    ) -> tuple[int, ...]:
         """Store one chunk of records (distinct ids); return its :class:`StoreStats` fields.
 
         ``seen`` holds the ids of this call's earlier chunks: an id given again is not
@@ -814,19 +825,20 @@ class FactStore:
         changed = sorted(str(aid) for aid, equal in stored if not equal)
         removed = self._remove(changed)
         fresh = [a for a in articles if a["article_id"] not in same]
-        mentions: list[tuple[Any, ...]] = []
+        mention_rows: list[tuple[Any, ...]] = []
         claims: list[tuple[Any, ...]] = []
         for a in fresh:
             record = chunk[a["article_id"]]
             aid = a["article_id"]
-            mentions.extend(
-                _mention_values(aid, i, m) for i, m in enumerate(record.get("mentions") or ())
-            )
+            if mentions:
+                mention_rows.extend(
+                    _mention_values(aid, i, m) for i, m in enumerate(record.get("mentions") or ())
+                )
             claims.extend(
                 _claim_values(aid, i, c) for i, c in enumerate(record.get("claims") or ())
             )
         self._insert("articles", ARTICLES, {n: [a[n] for a in fresh] for n, _, _ in ARTICLES})
-        self._insert("mentions", MENTIONS, _columns(MENTIONS, mentions))
+        self._insert("mentions", MENTIONS, _columns(MENTIONS, mention_rows))
         self._insert("claims", CLAIMS, _columns(CLAIMS, claims))
         earlier = seen.intersection(chunk)
         seen.update(chunk)
@@ -834,7 +846,7 @@ class FactStore:
             len(fresh) - len(changed),
             len(set(changed) - earlier),
             len(same - earlier),
-            len(mentions),
+            len(mention_rows),
             len(claims),
             removed,
         )

@@ -6,6 +6,7 @@ import hashlib
 import random
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -200,6 +201,19 @@ def test_stored_claims_equal_the_checkpoint_claims(tmp_path: Path, reopen: bool)
     assert [a["article_id"] for a in store.articles()] == ["a1", "a2", "q1"]
     assert store.counts()["mentions"] == 3
     store.close()
+
+
+def test_a_scratch_store_keeps_claims_and_fingerprints_but_no_mentions(tmp_path: Path) -> None:
+    """``mentions=False`` (the run's scratch store): what reconciliation reads is the
+    same as in a full store; only the mentions table stays empty."""
+    with open_store(tmp_path / "full") as full, open_store(tmp_path / "scratch") as scratch:
+        stats = scratch.add_outcomes(DUMP_A, mentions=False)
+        assert stats == replace(full.add_outcomes(DUMP_A), mentions_added=0)
+        assert full.counts()["mentions"] == 3
+        assert scratch.counts() == {**full.counts(), "mentions": 0}
+        assert list(scratch.claims()) == list(full.claims())
+        assert scratch.fingerprints() == full.fingerprints()
+        assert list(scratch.articles()) == list(full.articles())
 
 
 @pytest.mark.parametrize("order", [(0, 1, 2), (2, 1, 0), (1, 2, 0)])
