@@ -42,6 +42,7 @@ from pipeline.report.html import (
     MAX_QUARANTINED,
     ReportData,
     Totals,
+    citation,
     for_page,
     html_parts,
     write_html,
@@ -486,7 +487,7 @@ def _report_data(
     facts = spool.best("facts", MAX_FACTS, trim=for_page)
     cited = set().union(*(articles_of(r) for r in (*conflicts, *facts)))
     articles = {
-        str(row["article_id"]): row
+        str(row["article_id"]): citation(row)
         for row in read_jsonl(articles_path)
         if row.get("status") == "ok" and str(row["article_id"]) in cited
     }

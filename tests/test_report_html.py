@@ -10,7 +10,15 @@ from typing import Any
 
 import pytest
 
-from pipeline.report.html import MAX_FACTS, best, for_page, highlight, locate, render_html
+from pipeline.report.html import (
+    MAX_FACTS,
+    best,
+    citation,
+    for_page,
+    highlight,
+    locate,
+    render_html,
+)
 from pipeline.report.spool import articles_of
 
 SENT_A = "Le site aura une capacité initiale de 230 MW, portée ensuite plus haut."
@@ -524,3 +532,12 @@ def test_a_small_run_is_shown_whole() -> None:
     page = _page()
     assert "more source sentence" not in page
     assert "Showing the" not in page
+
+
+def test_a_quote_cites_its_article_with_date_and_language() -> None:
+    """A page keeps of each cited article only what its quotes show."""
+    assert citation(ARTICLES[0]) == {"published": "2025-10-16", "lang": "fr"}
+    assert citation(ARTICLES[1]) == {"lang": "en"}
+    page = _page()
+    assert "<cite><code>fr-001</code> · 2025-10-16 · fr</cite>" in page
+    assert "<cite><code>en-002</code> · en</cite>" in page

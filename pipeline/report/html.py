@@ -42,6 +42,7 @@ from pipeline.report.tables import (
 )
 
 __all__ = [
+    "CITED",
     "MAX_CONFLICTS",
     "MAX_FACTS",
     "MAX_QUARANTINED",
@@ -49,6 +50,7 @@ __all__ = [
     "Totals",
     "best",
     "chart",
+    "citation",
     "for_page",
     "highlight",
     "html_parts",
@@ -61,6 +63,8 @@ __all__ = [
 MAX_CONFLICTS = 1000
 MAX_FACTS = 5000
 MAX_QUARANTINED = 1000
+# The fields of an article a quote cites, after the article id.
+CITED = ("published", "lang")
 _MAX_EVIDENCE_PER_FACT = 3
 _MAX_EVIDENCE_PER_CANDIDATE = 5
 _MAX_LISTED_ARTICLES = 12
@@ -87,9 +91,9 @@ class Totals:
 class ReportData:
     """What one page shows: a bounded selection of rows, and the run's totals.
 
-    ``articles`` maps the ids cited by the shown rows to their articles.jsonl rows (for
-    the date and language of each quote); ``quarantined`` are the quarantined rows
-    listed (at most ``MAX_QUARANTINED``).
+    ``articles`` maps the ids cited by the shown rows to what each quote shows of its
+    articles.jsonl row (:func:`citation`: date and language); ``quarantined`` are the
+    quarantined rows listed (at most ``MAX_QUARANTINED``).
     """
 
     facts: Sequence[Mapping[str, Any]]
@@ -176,7 +180,7 @@ def report_data(
     return ReportData(
         facts=[for_page(r) for r in best(fact_rows, MAX_FACTS)],
         conflicts=[for_page(r) for r in best(conflict_rows, MAX_CONFLICTS)],
-        articles={_str(a.get("article_id")): a for a in article_rows},
+        articles={_str(a.get("article_id")): citation(a) for a in article_rows},
         quarantined=quarantined[:MAX_QUARANTINED],
         run=run_map,
         totals=totals,
@@ -251,11 +255,16 @@ def _evidence_list(evidence: Any) -> list[Mapping[str, Any]]:
     return out
 
 
+def citation(article: Mapping[str, Any]) -> dict[str, Any]:
+    """What a quote shows of its article (``CITED``): all a page keeps of an article."""
+    return {k: article[k] for k in CITED if article.get(k)}
+
+
 def _cite(evidence: Mapping[str, Any], articles: Mapping[str, Mapping[str, Any]]) -> str:
     article_id = _str(evidence.get("article_id"))
     article = articles.get(article_id, {})
     bits = [f"<code>{_e(article_id)}</code>"]
-    bits.extend(_e(article[k]) for k in ("published", "lang") if article.get(k))
+    bits.extend(_e(article[k]) for k in CITED if article.get(k))
     return " · ".join(bits)
 
 
