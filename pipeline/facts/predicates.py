@@ -20,7 +20,7 @@ import yaml
 from spacy.tokens import Doc, Token
 
 from pipeline.errors import Errors, LexiconError
-from pipeline.facts.text import PhraseHit, compile_phrases, find_phrases
+from pipeline.facts.text import PhraseHit, Phrases, compile_phrases, find_phrases
 from pipeline.lang import load_lang_file
 
 __all__ = [
@@ -112,7 +112,7 @@ def predicate_model(path: Path = MODEL_PATH) -> PredicateModel:
 
 
 @cache
-def _cue_patterns(lang: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+def _cue_patterns(lang: str) -> Phrases:
     data = load_lang_file(lang, "predicates")
     cues = data.get("cues")
     if not isinstance(cues, dict):

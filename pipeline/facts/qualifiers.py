@@ -9,13 +9,12 @@ mention of the same sentence.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from functools import cache
 from typing import cast
 
 from pipeline.errors import Errors, LexiconError
-from pipeline.facts.text import compile_phrases, find_phrases
+from pipeline.facts.text import Phrases, compile_phrases, find_phrases
 from pipeline.lang import load_lang_file
 from pipeline.types import Mention, Stage
 
@@ -27,7 +26,7 @@ AFTER_CHARS = 60
 
 
 @cache
-def _stage_patterns(lang: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+def _stage_patterns(lang: str) -> Phrases:
     data = load_lang_file(lang, "stages")
     stages = data.get("stages")
     path = f"{lang}/stages.yaml"

@@ -34,7 +34,7 @@ from pipeline.facts.names import (
     gazetteer_lookup,
     subject_lexicon,
 )
-from pipeline.facts.text import PhraseHit, compile_phrases, find_phrases, fold
+from pipeline.facts.text import PhraseHit, Phrases, compile_phrases, find_phrases, fold
 from pipeline.types import Mention
 
 __all__ = [
@@ -208,9 +208,9 @@ class _Patterns:
     beneficiary_before: re.Pattern[str] | None
     source_before: re.Pattern[str] | None
     market_before: re.Pattern[str] | None
-    epithets: tuple[tuple[str, re.Pattern[str]], ...]
+    epithets: Phrases
     anaphora: re.Pattern[str] | None
-    ordinals: tuple[tuple[str, re.Pattern[str]], ...]
+    ordinals: Phrases
     suffix_after: re.Pattern[str] | None
 
 
