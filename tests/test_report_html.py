@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from pipeline.report.html import (
+    MAX_CANDIDATES,
     MAX_FACTS,
     best,
     citation,
@@ -18,6 +19,7 @@ from pipeline.report.html import (
     highlight,
     locate,
     render_html,
+    shown_candidates,
 )
 from pipeline.report.spool import articles_of
 
@@ -526,6 +528,37 @@ def test_for_page_keeps_what_is_shown_and_the_totals() -> None:
     assert row["candidates"][1]["evidence"] == [EV_B]
     fact = for_page({**FACT_MONEY, "evidence": [{**EV_C, "start": i} for i in range(9)]})
     assert (len(fact["evidence"]), fact["evidence_total"]) == (3, 9)
+
+
+def _many_candidates(n: int, chosen: float) -> dict[str, Any]:
+    """CONFLICT_STAGE with ``n`` candidates 100, 101, ...; support 1 except every
+    seventh (3), and ``chosen`` resolved."""
+    template = CONFLICT_STAGE["candidates"][0]
+    candidates = [
+        {**template, "value": 100.0 + i, "support": 3.0 if i % 7 == 0 else 1.0} for i in range(n)
+    ]
+    return {**CONFLICT_STAGE, "candidates": candidates, "resolution": {"value": chosen}}
+
+
+def test_a_conflict_with_many_candidates_shows_the_chosen_and_the_best_supported() -> None:
+    conflict = _many_candidates(40, chosen=105.0)
+    shown = [c["value"] for c in shown_candidates(conflict)]
+    # The chosen 105, the six with support 3 (100, 107, ..., 135), then the earliest of
+    # the rest (101, 102, 103); shown in their own order.
+    assert shown == [100.0, 101.0, 102.0, 103.0, 105.0, 107.0, 114.0, 121.0, 128.0, 135.0]
+    assert len(shown) == MAX_CANDIDATES
+    row = for_page(conflict)
+    assert [c["value"] for c in row["candidates"]] == shown
+    assert row["candidates_total"] == 40
+    page = _page(conflicts=[conflict])
+    assert "and 30 more candidates with less support" in page
+    assert page.count('<section class="candidate') == len(shown)
+
+
+def test_a_conflict_with_few_candidates_shows_them_all() -> None:
+    conflict = _many_candidates(MAX_CANDIDATES, chosen=100.0)
+    assert shown_candidates(conflict) == conflict["candidates"]
+    assert "more candidate" not in _page(conflicts=[conflict])
 
 
 def test_a_small_run_is_shown_whole() -> None:

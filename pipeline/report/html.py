@@ -43,6 +43,7 @@ from pipeline.report.tables import (
 
 __all__ = [
     "CITED",
+    "MAX_CANDIDATES",
     "MAX_CONFLICTS",
     "MAX_FACTS",
     "MAX_QUARANTINED",
@@ -57,6 +58,7 @@ __all__ = [
     "locate",
     "render_html",
     "report_data",
+    "shown_candidates",
     "write_html",
 ]
 
@@ -68,6 +70,8 @@ CITED = ("published", "lang")
 _MAX_EVIDENCE_PER_FACT = 3
 _MAX_EVIDENCE_PER_CANDIDATE = 5
 _MAX_LISTED_ARTICLES = 12
+# Candidates of one conflict on the page: the chosen one and the best supported others.
+MAX_CANDIDATES = 10
 _CHART_WIDTH = 560
 _CHART_ROW = 24
 _CHART_PAD = 16
@@ -122,10 +126,29 @@ def for_page(row: Mapping[str, Any]) -> dict[str, Any]:
             for alt in row["alternatives"]
         ]
     if isinstance(row.get("candidates"), list):
-        out["candidates"] = [
-            _candidate_for_page(c) if isinstance(c, Mapping) else c for c in row["candidates"]
-        ]
+        shown = shown_candidates(row)
+        out["candidates"] = [_candidate_for_page(c) for c in shown]
+        out["candidates_total"] = len(_candidates(row))
     return out
+
+
+def shown_candidates(conflict: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The candidates a page shows of ``conflict``, in their order: all of them up to
+    ``MAX_CANDIDATES``; past that, the chosen one and the others with the most support
+    (ties: the earlier one).
+
+    A figure restated with many small variations can gather thousands of candidates;
+    the page keeps the ones that weigh, and conflicts.jsonl keeps them all.
+    """
+    candidates = _candidates(conflict)
+    if len(candidates) <= MAX_CANDIDATES:
+        return candidates
+    chosen = chosen_index(conflict)
+    ranked = sorted(
+        range(len(candidates)),
+        key=lambda i: (i != chosen, -(as_float(candidates[i].get("support")) or 0.0), i),
+    )
+    return [candidates[i] for i in sorted(ranked[:MAX_CANDIDATES])]
 
 
 def _candidate_for_page(candidate: Mapping[str, Any]) -> dict[str, Any]:
@@ -417,6 +440,13 @@ def _conflict(
             yield f'<p class="muted">and {more:,} more source sentence{plural}</p>'
         yield "</section>"
     yield "</div>"
+    hidden = (_int(conflict.get("candidates_total")) or len(candidates)) - len(candidates)
+    if hidden > 0:
+        plural = "s" if hidden != 1 else ""
+        yield (
+            f'<p class="muted">and {hidden:,} more candidate{plural} with less support; '
+            "every one is in <code>conflicts.jsonl</code></p>"
+        )
     fact_id = conflict.get("fact_id")
     if fact_id is not None:
         yield f'<p class="muted">fact <code>{_e(fact_id)}</code>'
