@@ -141,3 +141,4 @@ class Errors:
     E603 = "Outcome record {index} for the fact store is malformed: {detail}"
     E604 = "Fact store {path} is closed"
     E605 = "Fact store {path} holds money normalised to {known}; this run uses {given}"
+    E606 = "Fact store {path}: a query ran out of DuckDB's memory ({limit} MB): {detail}"

@@ -26,8 +26,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import marshal
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from itertools import chain, groupby, islice, repeat
 from pathlib import Path
@@ -53,6 +55,8 @@ __all__ = [
     "text_key",
 ]
 
+log = logging.getLogger("newsfacts")
+
 SCHEMA_VERSION: Final = 1
 DEFAULT_STORE: Final = Path("outputs/newsfacts.duckdb")
 CHUNK: Final = 2000
@@ -60,12 +64,15 @@ FETCH: Final = 10_000
 # Claims sorted by one query of claims_by_subject: the sort's memory follows this, not
 # the number of stored claims (a block larger than this is still read whole).
 BLOCK_CLAIMS: Final = 50_000
-# DuckDB's buffer pool otherwise grows to most of the machine's memory while a large
-# dump goes in, and keeps every page it has read or written while under its limit;
-# past this one it evicts pages (they are in the database file) or spills sorts to
-# disk. At 100,000 articles, 128 MB rather than 512 MB lowers the run's peak by about
-# 50 MB and is no slower (the claims table alone is about 60 MB).
-MEMORY_LIMIT: Final = "128MB"
+# DuckDB's working memory, in MB. Its buffer pool otherwise grows to most of the
+# machine's memory while a large dump goes in, and keeps every page it has read or
+# written while under its limit; past this one it evicts pages (they are in the
+# database file) or spills sorts to disk. At 100,000 articles, 64 MB rather than 128
+# lowers the run's peak by about 40 MB and is no slower. A query that cannot run in it
+# (a sort of one very large block) is retried with the limit doubled, up to
+# ``MEMORY_MAX_MB``.
+MEMORY_LIMIT_MB: Final = 64
+MEMORY_MAX_MB: Final = 4096
 _NONE: Final[tuple[str, ...]] = ()
 _MAGIC: Final = b"DUCK"
 _MAGIC_START: Final = 8
@@ -201,6 +208,10 @@ TABLES: Final[dict[str, tuple[Column, ...]]] = {
 
 _CLAIM_ORDER: Final = "subject, predicate, article_id, start_char, seq"
 _CLAIM_COLUMNS: Final = ", ".join(name for name, _, _ in CLAIMS[2:])
+
+
+def _first_line(error: BaseException) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
 def _ddl(table: str, columns: Sequence[Column]) -> str:
@@ -504,8 +515,9 @@ class FactStore:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._con: duckdb.DuckDBPyConnection | None = duckdb.connect(
-                str(self.path), config={"memory_limit": MEMORY_LIMIT}
+                str(self.path), config={"memory_limit": f"{MEMORY_LIMIT_MB}MB"}
             )
+            self.memory_limit_mb = MEMORY_LIMIT_MB
         except (OSError, duckdb.Error) as e:
             raise StoreError(Errors.E601.format(path=self.path, detail=e)) from e
         try:
@@ -583,6 +595,40 @@ class FactStore:
             out[name] = int(rows[0][0])
         return out
 
+    @contextmanager
+    def _registered(self, name: str, table: pa.Table) -> Iterator[None]:
+        """``table`` as the view ``name`` for the statements inside.
+
+        When one of them fails, its transaction is aborted and DuckDB refuses even the
+        unregistering: that error would hide the first one, so it is dropped (the
+        rollback removes the view).
+        """
+        self.con.register(name, table)
+        try:
+            yield
+        except BaseException:
+            with suppress(duckdb.Error):
+                self.con.unregister(name)
+            raise
+        self.con.unregister(name)
+
+    def _more_memory(self, error: duckdb.OutOfMemoryException) -> None:
+        """Double DuckDB's memory limit after ``error``; raise StoreError (E606) when it
+        is already at ``MEMORY_MAX_MB``."""
+        if self.memory_limit_mb >= MEMORY_MAX_MB:
+            raise StoreError(
+                Errors.E606.format(
+                    path=self.path, limit=self.memory_limit_mb, detail=_first_line(error)
+                )
+            ) from error
+        self.memory_limit_mb = min(2 * self.memory_limit_mb, MEMORY_MAX_MB)
+        self.con.execute(f"SET memory_limit = '{self.memory_limit_mb}MB'").fetchall()
+        log.warning(
+            "fact store %s: a query needed more memory; DuckDB's limit is now %d MB",
+            self.path,
+            self.memory_limit_mb,
+        )
+
     def _stream(
         self,
         sql: str,
@@ -590,16 +636,28 @@ class FactStore:
         views: Mapping[str, pa.Table] | None = None,
         params: Sequence[Any] = (),
     ) -> Iterator[tuple[Any, ...]]:
-        """Rows of ``sql`` fetched in batches on a cursor of its own (with its views)."""
-        cur = self.con.cursor()
-        try:
-            for name, table in (views or {}).items():
-                cur.register(name, table)
-            cur.execute(sql, list(params))
-            while rows := cur.fetchmany(FETCH):
-                yield from rows
-        finally:
-            cur.close()
+        """Rows of ``sql`` fetched in batches on a cursor of its own (with its views).
+
+        A query that runs out of DuckDB's memory before its first rows (sorts and
+        groupings do all their work then) is run again with more (``_more_memory``).
+        """
+        while True:
+            cur = self.con.cursor()
+            try:
+                for name, table in (views or {}).items():
+                    cur.register(name, table)
+                try:
+                    cur.execute(sql, list(params))
+                    rows = cur.fetchmany(FETCH)
+                except duckdb.OutOfMemoryException as e:
+                    self._more_memory(e)
+                    continue
+                while rows:
+                    yield from rows
+                    rows = cur.fetchmany(FETCH)
+                return
+            finally:
+                cur.close()
 
     def claims(self) -> Iterator[Claim]:
         """Every stored claim, ordered by subject, predicate, article id and offset."""
@@ -611,8 +669,8 @@ class FactStore:
         self, *, scorer: Scorer = fuzz.token_sort_ratio, aliases: AliasTable | None = None
     ) -> dict[str, str]:
         """Surface subject → canonical subject over every stored claim (as ``reconcile``)."""
-        counted = self.con.execute("SELECT subject, count(*) FROM claims GROUP BY subject")
-        names = chain.from_iterable(repeat(str(s), int(n)) for s, n in counted.fetchall())
+        counted = self._stream("SELECT subject, count(*) FROM claims GROUP BY subject")
+        names = chain.from_iterable(repeat(str(s), int(n)) for s, n in counted)
         return cluster_subjects(names, scorer=scorer, aliases=aliases)
 
     def claims_by_subject(
@@ -766,6 +824,9 @@ class FactStore:
         try:
             if currency is not None:
                 self._pin_currency(currency)
+                if not atomic:
+                    con.commit()
+                    con.begin()
             chunk: dict[str, dict[str, Any]] = {}
             seen: set[str] = set()
             for index, record in enumerate(records):
@@ -774,18 +835,38 @@ class FactStore:
                 chunk.pop(aid, None)
                 chunk[aid] = checked
                 if len(chunk) >= CHUNK:
-                    totals.append(self._add_chunk(chunk, seen, mentions=mentions))
+                    totals.append(self._add_chunk_in_memory(chunk, seen, mentions, atomic))
                     chunk = {}
                     if not atomic:
                         con.commit()
                         con.begin()
             if chunk:
-                totals.append(self._add_chunk(chunk, seen, mentions=mentions))
+                totals.append(self._add_chunk_in_memory(chunk, seen, mentions, atomic))
             con.commit()
         except BaseException:
             con.rollback()
             raise
         return StoreStats(*(sum(column) for column in zip(*totals, strict=True)))
+
+    def _add_chunk_in_memory(
+        self, chunk: Mapping[str, dict[str, Any]], seen: set[str], mentions: bool, atomic: bool
+    ) -> tuple[int, ...]:
+        """``_add_chunk`` in the chunk's own transaction (``atomic=False``), redone with
+        more memory when DuckDB runs out; an atomic call cannot redo its earlier chunks
+        and raises StoreError (E606)."""
+        while True:
+            try:
+                return self._add_chunk(chunk, seen, mentions=mentions)
+            except duckdb.OutOfMemoryException as e:
+                if atomic:
+                    raise StoreError(
+                        Errors.E606.format(
+                            path=self.path, limit=self.memory_limit_mb, detail=_first_line(e)
+                        )
+                    ) from e
+                self.con.rollback()
+                self._more_memory(e)
+                self.con.begin()
 
     def _pin_currency(self, currency: str) -> None:
         known = self.meta().get("currency")
@@ -813,14 +894,11 @@ class FactStore:
             },
             schema=pa.schema([("article_id", _STR), ("text_key", _STR), ("analysis_key", _STR)]),
         )
-        con.register("_incoming", keys)
-        try:
+        with self._registered("_incoming", keys):
             stored = con.execute(
                 "SELECT i.article_id, a.text_key = i.text_key AND a.analysis_key = i.analysis_key "
                 "FROM _incoming i JOIN articles a USING (article_id)"
             ).fetchall()
-        finally:
-            con.unregister("_incoming")
         same = {str(aid) for aid, equal in stored if equal}
         changed = sorted(str(aid) for aid, equal in stored if not equal)
         removed = self._remove(changed)
@@ -876,11 +954,8 @@ class FactStore:
         if not next(iter(data.values()), []):
             return
         batch = _arrow(columns, data)
-        self.con.register("_batch", batch)
-        try:
+        with self._registered("_batch", batch):
             self.con.execute(f"INSERT INTO {table} SELECT * FROM _batch").fetchall()  # noqa: S608
-        finally:
-            self.con.unregister("_batch")
 
     def record_facts(
         self,

@@ -467,6 +467,49 @@ def test_key_ranges_cover_every_key_once(
     assert list(_key_ranges(counts, budget)) == expected
 
 
+# A sort of about 50 MB of strings: more than a few MB of DuckDB memory can hold.
+_BIG_SORT = "SELECT repeat('x', 500) || i::VARCHAR FROM range(100000) t(i) ORDER BY 1 DESC"
+
+
+def test_a_query_out_of_memory_is_run_again_with_more(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr("pipeline.store.MEMORY_LIMIT_MB", 2)
+    with open_store(tmp_path) as store:
+        assert store.memory_limit_mb == 2
+        first = next(store._stream(_BIG_SORT))
+        assert store.memory_limit_mb > 2
+        assert first == ("x" * 500 + "99999",)
+        limit = store.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    assert limit != "1.9 MiB"
+    assert "DuckDB's limit is now" in caplog.text
+
+
+def test_blocks_are_the_same_when_the_store_starts_with_little_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_store(tmp_path / "a") as store:
+        store.add_outcomes(BLOCK_DUMP)
+        expected = list(store.claims_by_subject(per_predicate=True))
+    monkeypatch.setattr("pipeline.store.MEMORY_LIMIT_MB", 1)
+    with open_store(tmp_path / "b") as store:
+        store.add_outcomes(BLOCK_DUMP, atomic=False)
+        assert list(store.claims_by_subject(per_predicate=True)) == expected
+        assert store.memory_limit_mb > 1
+
+
+def test_a_query_out_of_memory_at_the_ceiling_is_a_store_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("pipeline.store.MEMORY_LIMIT_MB", 2)
+    monkeypatch.setattr("pipeline.store.MEMORY_MAX_MB", 4)
+    with (
+        open_store(tmp_path) as store,
+        pytest.raises(StoreError, match=r"out of DuckDB's memory \(4 MB\)"),
+    ):
+        next(store._stream(_BIG_SORT))
+
+
 def test_an_empty_store_has_no_blocks(tmp_path: Path) -> None:
     with open_store(tmp_path) as store:
         assert list(store.claims_by_subject()) == []

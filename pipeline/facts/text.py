@@ -103,7 +103,7 @@ def _first_chars(phrases: Iterable[str]) -> str:
 
 # A phrase is looked up by the first characters of its first word (fewer when the word
 # is shorter): every match of it starts with them, literally.
-KEY_CHARS = 2
+KEY_CHARS = 3
 
 
 @dataclass(frozen=True, slots=True)
