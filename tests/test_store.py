@@ -345,12 +345,16 @@ def test_fingerprints_are_kept_for_analysed_articles(tmp_path: Path) -> None:
     assert fps["a1"] == tuple(DUMP_A[0]["fingerprint"])
 
 
-def _texts_with_copies(n: int, seed: int) -> dict[str, str]:
-    """``n`` random texts, a third of them near-copies (a word changed) of another."""
+def _texts_with_copies(n: int, seed: int, exact: float = 0.0) -> dict[str, str]:
+    """``n`` random texts: a share ``exact`` of them copies of another, and about a
+    third near-copies (a word changed)."""
     rng = random.Random(seed)
     vocabulary = [f"w{i}" for i in range(400)]
     texts: dict[str, str] = {}
     for i in range(n):
+        if texts and rng.random() < exact:
+            texts[f"t{i:03d}"] = rng.choice(list(texts.values()))
+            continue
         if texts and rng.random() < 0.33:
             words = rng.choice(list(texts.values())).split()
             words[rng.randrange(len(words))] = rng.choice(vocabulary)
@@ -361,14 +365,20 @@ def _texts_with_copies(n: int, seed: int) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("seed", range(3))
-@pytest.mark.parametrize(("fetch", "mixed"), [(10_000, False), (7, True)])
+@pytest.mark.parametrize(("fetch", "mixed", "exact"), [(10_000, False, 0.0), (7, True, 0.25)])
 def test_near_duplicates_in_sql_equal_duplicate_groups(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int, fetch: int, mixed: bool
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    seed: int,
+    fetch: int,
+    mixed: bool,
+    exact: float,
 ) -> None:
     """Read in batches of ``fetch`` rows; ``mixed`` adds fingerprints of another length
-    and, late in the reading, values past 32 bits (the array is then widened)."""
+    and, late in the reading, values past 32 bits (the array is then widened); ``exact``
+    is the share of texts copied whole (one group in the store before any banding)."""
     monkeypatch.setattr("pipeline.store.FETCH", fetch)
-    texts = _texts_with_copies(150, seed)
+    texts = _texts_with_copies(150, seed, exact)
     dump = [record(aid, text=text) for aid, text in texts.items()]
     for i, (r, text) in enumerate(zip(dump, texts.values(), strict=True)):
         r["fingerprint"] = list(article_fingerprint(text))
