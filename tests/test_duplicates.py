@@ -130,10 +130,15 @@ def test_equal_rows_agree_with_numpy_unique(width: int, values: int) -> None:
     assert len(set(zip(inverse.tolist(), np_inverse.ravel().tolist(), strict=True))) == len(first)
 
 
+@pytest.mark.parametrize("compare_chunk", [1, 5, 8192])
 @pytest.mark.parametrize("buckets", [1, 2, 7])
-def test_equal_rows_survive_hash_collisions(monkeypatch: pytest.MonkeyPatch, buckets: int) -> None:
+def test_equal_rows_survive_hash_collisions(
+    monkeypatch: pytest.MonkeyPatch, buckets: int, compare_chunk: int
+) -> None:
     """Different rows that share a row hash (forced here: every hash modulo ``buckets``)
-    are still told apart: the groups are those of the column sort."""
+    are still told apart, whichever chunk of compared rows holds them: the groups are
+    those of the column sort."""
+    monkeypatch.setattr(duplicates, "_COMPARE_CHUNK", compare_chunk)
     rng = np.random.default_rng(buckets)
     block = rng.integers(0, 2, size=(200, 16)).astype(np.uint32)
     with monkeypatch.context() as m:
@@ -143,3 +148,16 @@ def test_equal_rows_survive_hash_collisions(monkeypatch: pytest.MonkeyPatch, buc
     real = duplicates._row_hashes
     monkeypatch.setattr(duplicates, "_row_hashes", lambda b: real(b) % np.uint64(buckets))
     assert [a.tolist() for a in _equal_rows(block)] == expected
+
+
+@pytest.mark.parametrize("compare_chunk", [1, 4, 8192])
+def test_rows_equal_looks_at_every_chunk(
+    monkeypatch: pytest.MonkeyPatch, compare_chunk: int
+) -> None:
+    monkeypatch.setattr(duplicates, "_COMPARE_CHUNK", compare_chunk)
+    block = np.zeros((10, 64), dtype=np.uint32)
+    rows, others = np.arange(1, 10), np.arange(0, 9)
+    assert duplicates._rows_equal(block, rows, others)
+    block[9, 63] = 1  # only the last pair differs
+    assert not duplicates._rows_equal(block, rows, others)
+    assert duplicates._rows_equal(block, rows[:8], others[:8])

@@ -112,7 +112,7 @@ def _equal_rows(block: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         np.not_equal(ranked[1:], ranked[:-1], out=starts[1:])
         del ranked
         same = np.flatnonzero(~starts[1:]) + 1  # sorted rows sharing the previous one's hash
-        if np.array_equal(block[order[same]], block[order[same - 1]]):
+        if _rows_equal(block, order[same], order[same - 1]):
             return _numbered(order, starts)
     keys = _sort_keys(block)
     order = np.lexsort(keys[::-1])
@@ -122,6 +122,17 @@ def _equal_rows(block: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         ranked = key[order]
         starts[1:] |= ranked[1:] != ranked[:-1]
     return _numbered(order, starts)
+
+
+def _rows_equal(block: np.ndarray, rows: np.ndarray, others: np.ndarray) -> bool:
+    """Whether ``block[rows[i]]`` equals ``block[others[i]]`` for every ``i``, gathered
+    ``_COMPARE_CHUNK`` pairs at a time: on a dump of wire copies most rows share their
+    hash with another, and gathering them all at once would copy the block twice."""
+    for lo in range(0, rows.size, _COMPARE_CHUNK):
+        hi = lo + _COMPARE_CHUNK
+        if not np.array_equal(block[rows[lo:hi]], block[others[lo:hi]]):
+            return False
+    return True
 
 
 def _row_hashes(block: np.ndarray) -> np.ndarray:
