@@ -629,6 +629,17 @@ class FactStore:
             self.memory_limit_mb,
         )
 
+    def _execute(
+        self, sql: str, params: Sequence[Any] = (), *, on: duckdb.DuckDBPyConnection
+    ) -> None:
+        """Run one statement on ``on``, again with more memory if DuckDB runs out."""
+        while True:
+            try:
+                on.execute(sql, list(params)).fetchall()
+                return
+            except duckdb.OutOfMemoryException as e:
+                self._more_memory(e)
+
     def _stream(
         self,
         sql: str,
@@ -727,9 +738,10 @@ class FactStore:
         starts with another article (the others are their own, as in ``duplicate_groups``).
 
         The fingerprints of each length are read batch by batch into one compact integer
-        array in id order (256 bytes per article for 64 MinHash values), then grouped
-        by :func:`pipeline.reconcile.duplicates.signature_groups`, which never holds more
-        than a chunk of candidate pairs.
+        array in id order (256 bytes per article for 64 MinHash values) and grouped by
+        :func:`pipeline.reconcile.duplicates.signature_groups`, which never holds more
+        than a chunk of candidate pairs. DuckDB keeps the ids: rows are placed by the
+        rank of their id, and only the ids of the articles mapped are read back.
         """
         from pipeline.reconcile.duplicates import signature_groups
 
@@ -738,39 +750,58 @@ class FactStore:
         ).fetchall()
         out: dict[str, str] = {}
         for (length,) in lengths:
-            ids, sigs = self._fingerprints(int(length))
-            reps = signature_groups(sigs, threshold=threshold)
-            del sigs
-            for row in np.flatnonzero(reps != np.arange(reps.size)).tolist():
-                out[ids[row]] = ids[int(reps[row])]
+            # A temporary table lives on the connection that made it: one cursor for all.
+            cur = self.con.cursor()
+            try:
+                self._execute(
+                    "CREATE TEMP TABLE _ranked AS SELECT article_id, "
+                    "row_number() OVER (ORDER BY article_id) - 1 AS rank "
+                    "FROM articles WHERE len(fingerprint) = ?",
+                    [length],
+                    on=cur,
+                )
+                reps = signature_groups(
+                    self._fingerprints(int(length), on=cur), threshold=threshold
+                )
+                moved = np.flatnonzero(reps != np.arange(reps.size))
+                id_of = self._ids_of_ranks(np.union1d(moved, reps[moved]), on=cur)
+                for row, rep in zip(moved.tolist(), reps[moved].tolist(), strict=True):
+                    out[id_of[row]] = id_of[rep]
+            finally:
+                cur.close()
         return out
 
-    def _fingerprints(self, length: int) -> tuple[list[str], np.ndarray]:
-        """Ids (ascending) and fingerprints of the articles whose fingerprint has ``length``
-        values: one ``(articles, length)`` array, uint32 when every value fits.
+    def _fingerprints(self, length: int, *, on: duckdb.DuckDBPyConnection) -> np.ndarray:
+        """The fingerprints of ``length`` values, row ``i`` for the ``i``-th article id
+        (``_ranked``, on the connection ``on``): one ``(articles, length)`` array, uint32
+        when every value fits.
 
-        Rows are read in whatever order the store gives them and placed by the rank of
-        their id, so no sort ever holds the fingerprints themselves.
+        Rows are read in whatever order the store gives them and placed by rank, so no
+        sort ever holds the fingerprints themselves.
         """
-        where = "FROM articles WHERE len(fingerprint) = ?"
-        ids = [
-            str(r[0])
-            for r in self._stream(f"SELECT article_id {where} ORDER BY 1", params=[length])
-        ]
-        rank = {aid: i for i, aid in enumerate(ids)}
-        sigs = np.empty((len(ids), length), dtype=np.uint32)
-        cur = self.con.cursor()
+        count = on.execute("SELECT count(*) FROM _ranked").fetchall()[0][0]
+        sigs = np.empty((int(count), length), dtype=np.uint32)
+        batches = on.sql(
+            "SELECT r.rank, a.fingerprint FROM articles a JOIN _ranked r USING (article_id)"
+        )
+        for batch in batches.to_arrow_reader(FETCH):
+            values = _compact(batch.column(1).flatten().to_numpy()).reshape(-1, length)
+            if values.dtype != sigs.dtype:
+                sigs = sigs.astype(np.result_type(sigs, values))
+            sigs[batch.column(0).to_numpy()] = values
+        return sigs
+
+    def _ids_of_ranks(self, ranks: np.ndarray, *, on: duckdb.DuckDBPyConnection) -> dict[int, str]:
+        """Rank → article id (``_ranked``, on the connection ``on``), for ``ranks``."""
+        if ranks.size == 0:
+            return {}
+        wanted = pa.table({"rank": pa.array(ranks.astype(np.int64))})
+        on.register("_wanted", wanted)
         try:
-            batches = cur.sql(f"SELECT article_id, fingerprint {where}", params=[length])
-            for batch in batches.to_arrow_reader(FETCH):
-                values = _compact(batch.column(1).flatten().to_numpy()).reshape(-1, length)
-                if values.dtype != sigs.dtype:
-                    sigs = sigs.astype(np.result_type(sigs, values))
-                at = [rank[str(x)] for x in batch.column(0).to_pylist()]
-                sigs[np.asarray(at, dtype=np.int64)] = values
+            rows = on.execute("SELECT rank, article_id FROM _ranked JOIN _wanted USING (rank)")
+            return {int(rank): str(aid) for rank, aid in rows.fetchall()}
         finally:
-            cur.close()
-        return ids, sigs
+            on.unregister("_wanted")
 
     def articles(self) -> Iterator[dict[str, Any]]:
         """The stored articles.jsonl rows, ordered by article id."""
