@@ -17,7 +17,7 @@ from pipeline.reconcile import (
     reconcile_groups,
 )
 from pipeline.reconcile.agree import rounding_compatible, significant_digits, spread
-from pipeline.reconcile.explain import format_value
+from pipeline.reconcile.explain import format_value, join_words
 from pipeline.reconcile.ids import conflict_id, fact_id
 from pipeline.types import Bound, Claim, Evidence, Normalized, Qualifiers, Stage
 
@@ -241,6 +241,33 @@ def test_stargate_norway_investment_conflict() -> None:
         "1 billion USD (1 article) and about 2 billion USD (1 article) disagree; "
         "1 billion USD chosen: more specific figure"
     )
+
+
+def test_an_explanation_names_a_few_candidates_and_counts_the_rest() -> None:
+    """Forty disagreeing figures: the sentence stays one readable line."""
+    claims = [claim(SN, "investment", 1000 + 24 * i, "USD", article=f"a{i:02d}") for i in range(40)]
+    (conflict,) = reconcile(claims).conflicts
+    assert len(conflict.candidates) == 40
+    explanation = conflict.resolution.explanation
+    assert " and 35 more disagree; " in explanation
+    assert explanation.startswith("1,000 USD (1 article), 1,024 USD (1 article), ")
+    assert explanation.count("(1 article)") == 5
+    assert len(explanation) < 300
+
+
+@pytest.mark.parametrize(
+    ("items", "limit", "expected"),
+    [
+        ([], 6, ""),
+        (["a"], 6, "a"),
+        (["a", "b", "c"], 6, "a, b and c"),
+        (list("abcdef"), 6, "a, b, c, d, e and f"),
+        (list("abcdefg"), 6, "a, b, c, d, e and 2 more"),
+        (list("abc"), 1, "a and 2 more"),
+    ],
+)
+def test_join_words(items: list[str], limit: int, expected: str) -> None:
+    assert join_words(items, limit=limit) == expected
 
 
 @pytest.mark.parametrize(

@@ -308,3 +308,17 @@ def test_label_scales_are_largest_first(field: str) -> None:
         assert scale == sorted(scale, reverse=True)
         assert unit.label
         assert unit.plural
+
+
+def test_a_conflict_with_many_candidates_is_cut_in_the_terminal_too() -> None:
+    template = CONFLICT["candidates"][0]
+    candidates = [
+        {**template, "value": 100.0 + i, "support": 1.0, "articles": [f"a{i}"]} for i in range(40)
+    ]
+    candidates[7] = {**candidates[7], "support": 20.0, "articles": [f"w{j}" for j in range(20)]}
+    conflict = {**CONFLICT, "candidates": candidates, "resolution": {"value": 107.0}}
+    text = _render(conflicts_table([conflict]))
+    assert "and 30 more with less support" in text
+    assert "w11, … 8 more" in text
+    assert "w12" not in text
+    assert "a39" not in text  # not among the 10 shown

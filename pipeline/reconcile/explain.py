@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pipeline.reconcile.model import STAGE_RANK, UNSTAGED_RANK, Candidate, ConflictType
 from pipeline.types import Qualifiers
 
-__all__ = ["REASONS", "explain", "format_number", "format_value", "join_words"]
+__all__ = ["LISTED", "REASONS", "explain", "format_number", "format_value", "join_words"]
 
 _SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
 
@@ -58,10 +58,19 @@ def format_value(
     return f"{prefix}{number}{sep}{unit}"
 
 
-def join_words(items: Sequence[str]) -> str:
-    """``["a", "b", "c"]`` → ``"a, b and c"``."""
+# Candidates a sentence names one by one; past this, it names the first ones and counts
+# the rest (a figure restated with small variations can have hundreds).
+LISTED = 6
+
+
+def join_words(items: Sequence[str], *, limit: int = LISTED) -> str:
+    """``["a", "b", "c"]`` → ``"a, b and c"``; more than ``limit`` items →
+    ``"a, b, … and 7 more"`` (``limit - 1`` named)."""
     if len(items) <= 1:
         return "".join(items)
+    if len(items) > limit:
+        shown = max(1, limit - 1)
+        return f"{', '.join(items[:shown])} and {len(items) - shown} more"
     return f"{', '.join(items[:-1])} and {items[-1]}"
 
 

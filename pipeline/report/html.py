@@ -28,6 +28,8 @@ from typing import Any
 
 from pipeline.report.spool import articles_of
 from pipeline.report.tables import (
+    MAX_CANDIDATES,
+    MAX_LISTED_ARTICLES,
     TEMPLATES,
     as_float,
     chosen_index,
@@ -38,6 +40,7 @@ from pipeline.report.tables import (
     format_quantity,
     labels,
     records,
+    shown_candidates,
     summary_rows,
 )
 
@@ -69,9 +72,6 @@ MAX_QUARANTINED = 1000
 CITED = ("published", "lang")
 _MAX_EVIDENCE_PER_FACT = 3
 _MAX_EVIDENCE_PER_CANDIDATE = 5
-_MAX_LISTED_ARTICLES = 12
-# Candidates of one conflict on the page: the chosen one and the best supported others.
-MAX_CANDIDATES = 10
 _CHART_WIDTH = 560
 _CHART_ROW = 24
 _CHART_PAD = 16
@@ -132,25 +132,6 @@ def for_page(row: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def shown_candidates(conflict: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    """The candidates a page shows of ``conflict``, in their order: all of them up to
-    ``MAX_CANDIDATES``; past that, the chosen one and the others with the most support
-    (ties: the earlier one).
-
-    A figure restated with many small variations can gather thousands of candidates;
-    the page keeps the ones that weigh, and conflicts.jsonl keeps them all.
-    """
-    candidates = _candidates(conflict)
-    if len(candidates) <= MAX_CANDIDATES:
-        return candidates
-    chosen = chosen_index(conflict)
-    ranked = sorted(
-        range(len(candidates)),
-        key=lambda i: (i != chosen, -(as_float(candidates[i].get("support")) or 0.0), i),
-    )
-    return [candidates[i] for i in sorted(ranked[:MAX_CANDIDATES])]
-
-
 def _candidate_for_page(candidate: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(candidate)
     evidence = _evidence_list(candidate.get("evidence"))
@@ -158,7 +139,7 @@ def _candidate_for_page(candidate: Mapping[str, Any]) -> dict[str, Any]:
     out["evidence_total"] = len(evidence)
     ids = candidate.get("articles")
     if isinstance(ids, list):
-        out["articles"] = ids[:_MAX_LISTED_ARTICLES]
+        out["articles"] = ids[:MAX_LISTED_ARTICLES]
         out["articles_total"] = len(ids)
     return out
 
@@ -425,8 +406,8 @@ def _conflict(
             n_ids = _int(candidate.get("articles_total")) or len(ids)
             yield " · " if support is not None else ""
             yield f"{n_ids:,} article{'s' if n_ids != 1 else ''}: "
-            yield ", ".join(f"<code>{_e(a)}</code>" for a in ids[:_MAX_LISTED_ARTICLES])
-            if n_ids > min(len(ids), _MAX_LISTED_ARTICLES):
+            yield ", ".join(f"<code>{_e(a)}</code>" for a in ids[:MAX_LISTED_ARTICLES])
+            if n_ids > min(len(ids), MAX_LISTED_ARTICLES):
                 yield ", …"
         yield "</div>"
         quotes = _evidence_list(candidate.get("evidence"))

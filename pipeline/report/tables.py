@@ -25,6 +25,8 @@ from rich.text import Text
 from pipeline.errors import Errors, LexiconError
 
 __all__ = [
+    "MAX_CANDIDATES",
+    "MAX_LISTED_ARTICLES",
     "TEMPLATES",
     "Labels",
     "UnitLabel",
@@ -39,6 +41,7 @@ __all__ = [
     "format_quantity",
     "labels",
     "records",
+    "shown_candidates",
     "summary_rows",
     "summary_table",
 ]
@@ -242,6 +245,32 @@ def chosen_index(conflict: Mapping[str, Any]) -> int | None:
     return None
 
 
+# Candidates of one conflict shown (page and terminal): the chosen one and the best
+# supported others; conflicts.jsonl keeps them all.
+MAX_CANDIDATES = 10
+# Article ids listed for one candidate.
+MAX_LISTED_ARTICLES = 12
+
+
+def shown_candidates(conflict: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The candidates a page shows of ``conflict``, in their order: all of them up to
+    ``MAX_CANDIDATES``; past that, the chosen one and the others with the most support
+    (ties: the earlier one).
+
+    A figure restated with many small variations can gather thousands of candidates;
+    the page keeps the ones that weigh, and conflicts.jsonl keeps them all.
+    """
+    candidates = _candidates(conflict)
+    if len(candidates) <= MAX_CANDIDATES:
+        return candidates
+    chosen = chosen_index(conflict)
+    ranked = sorted(
+        range(len(candidates)),
+        key=lambda i: (i != chosen, -(as_float(candidates[i].get("support")) or 0.0), i),
+    )
+    return [candidates[i] for i in sorted(ranked[:MAX_CANDIDATES])]
+
+
 def _candidates(conflict: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     raw = conflict.get("candidates")
     if not isinstance(raw, list):
@@ -284,10 +313,11 @@ def conflicts_table(conflicts: Sequence[Mapping[str, Any]]) -> Table:
         table.add_column(header, overflow="fold")
     for conflict in rows:
         unit = _text(conflict.get("unit")) or None
-        candidates = _candidates(conflict)
+        everyone = _candidates(conflict)
+        candidates = shown_candidates(conflict)
         values = [v for c in candidates if (v := as_float(c.get("value"))) is not None]
         digits = distinct_digits(values, unit=unit)
-        chosen = chosen_index(conflict)
+        chosen = chosen_index({**conflict, "candidates": candidates})
         cells = Text()
         for i, candidate in enumerate(candidates):
             if i:
@@ -301,9 +331,14 @@ def conflicts_table(conflicts: Sequence[Mapping[str, Any]]) -> Table:
             articles = candidate.get("articles")
             ids = [str(a) for a in articles] if isinstance(articles, list) else []
             if ids:
-                details.append(", ".join(ids))
+                listed = ", ".join(ids[:MAX_LISTED_ARTICLES])
+                more = len(ids) - MAX_LISTED_ARTICLES
+                details.append(f"{listed}, … {more:,} more" if more > 0 else listed)
             if details:
                 cells.append(f"  ({'; '.join(details)})", style="dim")
+        hidden = len(everyone) - len(candidates)
+        if hidden > 0:
+            cells.append(f"\n… and {hidden:,} more with less support (--json for all)", style="dim")
         resolution = conflict.get("resolution")
         res = resolution if isinstance(resolution, Mapping) else {}
         decision = Text(
