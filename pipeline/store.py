@@ -596,31 +596,39 @@ class FactStore:
         return out
 
     @contextmanager
-    def _registered(self, name: str, table: pa.Table) -> Iterator[None]:
-        """``table`` as the view ``name`` for the statements inside.
+    def _registered(
+        self, name: str, table: pa.Table, *, on: duckdb.DuckDBPyConnection | None = None
+    ) -> Iterator[None]:
+        """``table`` as the view ``name`` (on the connection ``on``, else the store's)
+        for the statements inside.
 
         When one of them fails, its transaction is aborted and DuckDB refuses even the
         unregistering: that error would hide the first one, so it is dropped (the
         rollback removes the view).
         """
-        self.con.register(name, table)
+        con = self.con if on is None else on
+        con.register(name, table)
         try:
             yield
         except BaseException:
             with suppress(duckdb.Error):
-                self.con.unregister(name)
+                con.unregister(name)
             raise
-        self.con.unregister(name)
+        con.unregister(name)
+
+    def _memory_error(self, error: duckdb.OutOfMemoryException) -> StoreError:
+        """StoreError (E606) for ``error`` at the current memory limit."""
+        return StoreError(
+            Errors.E606.format(
+                path=self.path, limit=self.memory_limit_mb, detail=_first_line(error)
+            )
+        )
 
     def _more_memory(self, error: duckdb.OutOfMemoryException) -> None:
         """Double DuckDB's memory limit after ``error``; raise StoreError (E606) when it
         is already at ``MEMORY_MAX_MB``."""
         if self.memory_limit_mb >= MEMORY_MAX_MB:
-            raise StoreError(
-                Errors.E606.format(
-                    path=self.path, limit=self.memory_limit_mb, detail=_first_line(error)
-                )
-            ) from error
+            raise self._memory_error(error) from error
         self.memory_limit_mb = min(2 * self.memory_limit_mb, MEMORY_MAX_MB)
         self.con.execute(f"SET memory_limit = '{self.memory_limit_mb}MB'").fetchall()
         log.warning(
@@ -796,12 +804,9 @@ class FactStore:
         if ranks.size == 0:
             return {}
         wanted = pa.table({"rank": pa.array(ranks.astype(np.int64))})
-        on.register("_wanted", wanted)
-        try:
+        with self._registered("_wanted", wanted, on=on):
             rows = on.execute("SELECT rank, article_id FROM _ranked JOIN _wanted USING (rank)")
             return {int(rank): str(aid) for rank, aid in rows.fetchall()}
-        finally:
-            on.unregister("_wanted")
 
     def articles(self) -> Iterator[dict[str, Any]]:
         """The stored articles.jsonl rows, ordered by article id."""
@@ -890,11 +895,7 @@ class FactStore:
                 return self._add_chunk(chunk, seen, mentions=mentions)
             except duckdb.OutOfMemoryException as e:
                 if atomic:
-                    raise StoreError(
-                        Errors.E606.format(
-                            path=self.path, limit=self.memory_limit_mb, detail=_first_line(e)
-                        )
-                    ) from e
+                    raise self._memory_error(e) from e
                 self.con.rollback()
                 self._more_memory(e)
                 self.con.begin()

@@ -64,8 +64,8 @@ LISTED = 6
 
 
 def join_words(items: Sequence[str], *, limit: int = LISTED) -> str:
-    """``["a", "b", "c"]`` → ``"a, b and c"``; more than ``limit`` items →
-    ``"a, b, … and 7 more"`` (``limit - 1`` named)."""
+    """``["a", "b", "c"]`` → ``"a, b and c"``; more than ``limit`` items: the first
+    ``limit - 1`` named and the rest counted (``"a, b, c, d, e and 7 more"``)."""
     if len(items) <= 1:
         return "".join(items)
     if len(items) > limit:

@@ -268,7 +268,7 @@ def _cite(evidence: Mapping[str, Any], articles: Mapping[str, Mapping[str, Any]]
     article_id = _str(evidence.get("article_id"))
     article = articles.get(article_id, {})
     bits = [f"<code>{_e(article_id)}</code>"]
-    bits.extend(_e(article[k]) for k in CITED if article.get(k))
+    bits.extend(_e(v) for v in citation(article).values())
     return " · ".join(bits)
 
 
