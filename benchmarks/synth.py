@@ -6,6 +6,11 @@ states a few figures about one subject, and with probability ``conflict_rate`` a
 disagrees with the world (same subject and predicate, another value), which plants a
 conflict. Distractor sentences carry no figure, or a figure that is no subject's fact.
 
+By default every article is about one of the twelve listed subjects, so a bigger dump
+means more articles per fact. ``--subjects N`` invents names up to N subjects, so that
+the facts grow with the dump as they do in real news (``--subjects 5000`` for 100,000
+articles gives about 20 articles per subject).
+
 Outputs: the dump (JSONL: ``id``, ``published``, ``lang``, ``text``) and a gold file
 whose lines are tagged ``"gold": "mention"`` (SPEC's mention shape, offsets into the
 text) or ``"gold": "fact"`` (subject, predicate, value, unit, articles, and a
@@ -36,6 +41,7 @@ __all__ = [
     "gold_mentions",
     "load_templates",
     "main",
+    "subject_names",
     "write_dump",
 ]
 
@@ -99,12 +105,34 @@ def _draw_n(rng: random.Random, spec: Mapping[str, Any]) -> float:
     return round(value, decimals)
 
 
-def _world(rng: random.Random, common: Mapping[str, Any]) -> dict[tuple[str, str], float]:
+def subject_names(count: int, common: Mapping[str, Any]) -> list[str]:
+    """The listed subjects, then invented names (each with its own head) up to ``count``.
+
+    The invented names are the same for the same ``count`` and templates, whatever the
+    seed of the dump, and drawing them does not touch the dump's random stream.
+    """
+    names = list(common["subjects"])
+    syllables, tails = common["names"]["syllables"], common["names"]["tails"]
+    heads = {n.split()[0].casefold() for n in names}
+    limit = len(syllables) ** 2 + len(syllables) ** 3
+    if count - len(names) > limit - len(heads):
+        raise ValueError(f"at most {limit - len(heads) + len(names)} subjects can be invented")
+    rng = random.Random("newsfacts-synth-names")
+    while len(names) < count:
+        head = "".join(rng.choice(syllables) for _ in range(rng.choice((2, 3))))
+        if head in heads:
+            continue
+        heads.add(head)
+        names.append(f"{head.capitalize()} {rng.choice(tails)}")
+    return names[: max(count, 1)]
+
+
+def _world(
+    rng: random.Random, common: Mapping[str, Any], subjects: Sequence[str]
+) -> dict[tuple[str, str], float]:
     """The true number ``n`` of every (subject, predicate)."""
     preds = [p for p in common["predicates"] if p != "distractor"]
-    return {
-        (s, p): _draw_n(rng, common["predicates"][p]) for s in common["subjects"] for p in preds
-    }
+    return {(s, p): _draw_n(rng, common["predicates"][p]) for s in subjects for p in preds}
 
 
 class _Writer:
@@ -158,12 +186,13 @@ def _article(
     *,
     lang: str,
     data: Mapping[str, Any],
+    subjects: Sequence[str],
     world: Mapping[tuple[str, str], float],
     conflict_rate: float,
 ) -> SynthArticle:
     common, lang_data = data["common"], data[lang]
     specs = common["predicates"]
-    subject = rng.choice(common["subjects"])
+    subject = rng.choice(subjects)
     predicates = rng.sample(sorted(lang_data["facts"]), k=rng.randint(2, 4))
     w = _Writer()
     for i, predicate in enumerate(predicates):
@@ -205,15 +234,29 @@ def generate(
     seed: int = 0,
     fr_share: float = 0.5,
     conflict_rate: float = 0.25,
+    subjects: int = 0,
     templates: Path = TEMPLATES,
 ) -> Iterator[SynthArticle]:
-    """``n`` articles, the same for the same arguments (streamed, never all in memory)."""
+    """``n`` articles, the same for the same arguments (streamed, never all in memory).
+
+    ``subjects`` is how many subjects the articles are about: 0 for the listed ones,
+    more to invent names (:func:`subject_names`).
+    """
     data = load_templates(templates)
     rng = random.Random(seed)
-    world = _world(rng, data["common"])
+    names = subject_names(subjects, data["common"]) if subjects else data["common"]["subjects"]
+    world = _world(rng, data["common"], names)
     for i in range(n):
         lang = "fr" if rng.random() < fr_share else "en"
-        yield _article(rng, i, lang=lang, data=data, world=world, conflict_rate=conflict_rate)
+        yield _article(
+            rng,
+            i,
+            lang=lang,
+            data=data,
+            subjects=names,
+            world=world,
+            conflict_rate=conflict_rate,
+        )
 
 
 def gold_mentions(article: SynthArticle) -> list[dict[str, Any]]:
@@ -276,12 +319,16 @@ def write_dump(
     seed: int = 0,
     fr_share: float = 0.5,
     conflict_rate: float = 0.25,
+    subjects: int = 0,
 ) -> int:
     """Write the dump (and the gold file); return the number of words written."""
     words = 0
     kept: list[SynthArticle] = []
+    articles = generate(
+        n, seed=seed, fr_share=fr_share, conflict_rate=conflict_rate, subjects=subjects
+    )
     with out.open("w", encoding="utf-8") as fh:
-        for a in generate(n, seed=seed, fr_share=fr_share, conflict_rate=conflict_rate):
+        for a in articles:
             fh.write(_line(a.record()))
             words += len(a.text.split())
             if gold is not None:
@@ -304,6 +351,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--fr-share", type=float, default=0.5, help="share of French articles")
     parser.add_argument("--conflict-rate", type=float, default=0.25)
+    parser.add_argument(
+        "--subjects",
+        type=int,
+        default=0,
+        help="how many subjects the articles are about (default: the 12 listed; "
+        "more are invented, so that facts grow with the dump)",
+    )
     args = parser.parse_args(argv)
     words = write_dump(
         args.n,
@@ -312,6 +366,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         seed=args.seed,
         fr_share=args.fr_share,
         conflict_rate=args.conflict_rate,
+        subjects=args.subjects,
     )
     print(f"{args.n} articles, {words} words -> {args.out}")
     return 0

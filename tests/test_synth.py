@@ -31,8 +31,8 @@ def synth() -> ModuleType:
 
 
 @cache
-def articles(n: int, seed: int) -> tuple[Any, ...]:
-    return tuple(synth().generate(n, seed=seed))
+def articles(n: int, seed: int, subjects: int = 0) -> tuple[Any, ...]:
+    return tuple(synth().generate(n, seed=seed, subjects=subjects))
 
 
 def _write(folder: Path, seed: int) -> tuple[bytes, bytes]:
@@ -104,9 +104,9 @@ def test_every_fact_template_has_one_slot(lang: str) -> None:
             assert t.count("{subject}") == 1, t
 
 
-@pytest.mark.parametrize("seed", [0, 11])
-def test_extractor_finds_every_planted_figure(seed: int) -> None:
-    for a in articles(60, seed):
+@pytest.mark.parametrize(("seed", "subjects"), [(0, 0), (11, 0), (5, 400)])
+def test_extractor_finds_every_planted_figure(seed: int, subjects: int) -> None:
+    for a in articles(60, seed, subjects):
         found = {(q.start, q.end, q.kind, q.value, q.unit) for q in find_quantities(a.text, a.lang)}
         for m in synth().gold_mentions(a):
             key = (m["start"], m["end"], m["kind"], m["value"], m["unit"])
@@ -123,3 +123,37 @@ def test_cli_writes_dump_and_gold(tmp_path: Path, n: int) -> None:
     kinds = Counter(json.loads(line)["gold"] for line in gold.read_text().splitlines())
     assert kinds["mention"] > 0
     assert kinds["fact"] > 0
+
+
+@pytest.mark.parametrize("count", [1, 12, 13, 3000])
+def test_subject_names_listed_first_then_invented(count: int) -> None:
+    common = synth().load_templates()["common"]
+    names = synth().subject_names(count, common)
+    assert len(names) == count
+    assert names[:12] == common["subjects"][:count]
+    heads = [n.split()[0].casefold() for n in names]
+    assert len(set(heads)) == count, "every subject has its own head word"
+    assert names == synth().subject_names(count, common)
+
+
+def test_subject_names_refuses_more_than_can_be_invented() -> None:
+    common = synth().load_templates()["common"]
+    n = len(common["names"]["syllables"])
+    with pytest.raises(ValueError, match="at most"):
+        synth().subject_names(12 + n**2 + n**3, common)
+
+
+@pytest.mark.parametrize(("n", "subjects"), [(400, 300)])
+def test_more_subjects_spread_the_facts(n: int, subjects: int) -> None:
+    listed = set(synth().load_templates()["common"]["subjects"])
+    used = {p.subject for a in articles(n, 0, subjects) for p in a.planted if p.subject}
+    assert len(used) > 150
+    assert used - listed
+    assert {p.subject for a in articles(n, 0) for p in a.planted if p.subject} <= listed
+
+
+@pytest.mark.parametrize("seed", [0, 2])
+def test_subjects_zero_is_the_listed_default(seed: int) -> None:
+    default = [a.text for a in articles(30, seed)]
+    listed = len(synth().load_templates()["common"]["subjects"])
+    assert [a.text for a in articles(30, seed, listed)] == default
