@@ -856,6 +856,9 @@ class FactStore:
         """
         con = self.con
         totals: list[tuple[int, ...]] = []
+        # The ids this call has added so far, kept by DuckDB (within its memory limit)
+        # rather than in a Python set that would grow with the dump.
+        con.execute("CREATE OR REPLACE TEMP TABLE _added_ids (article_id VARCHAR)").fetchall()
         con.begin()
         try:
             if currency is not None:
@@ -864,35 +867,36 @@ class FactStore:
                     con.commit()
                     con.begin()
             chunk: dict[str, dict[str, Any]] = {}
-            seen: set[str] = set()
             for index, record in enumerate(records):
                 checked = _check_record(index, record)
                 aid = checked["row"]["article_id"]
                 chunk.pop(aid, None)
                 chunk[aid] = checked
                 if len(chunk) >= CHUNK:
-                    totals.append(self._add_chunk_in_memory(chunk, seen, mentions, atomic))
+                    totals.append(self._add_chunk_in_memory(chunk, mentions, atomic))
                     chunk = {}
                     if not atomic:
                         con.commit()
                         con.begin()
             if chunk:
-                totals.append(self._add_chunk_in_memory(chunk, seen, mentions, atomic))
+                totals.append(self._add_chunk_in_memory(chunk, mentions, atomic))
             con.commit()
         except BaseException:
             con.rollback()
             raise
+        finally:
+            con.execute("DROP TABLE IF EXISTS _added_ids").fetchall()
         return StoreStats(*(sum(column) for column in zip(*totals, strict=True)))
 
     def _add_chunk_in_memory(
-        self, chunk: Mapping[str, dict[str, Any]], seen: set[str], mentions: bool, atomic: bool
+        self, chunk: Mapping[str, dict[str, Any]], mentions: bool, atomic: bool
     ) -> tuple[int, ...]:
         """``_add_chunk`` in the chunk's own transaction (``atomic=False``), redone with
         more memory when DuckDB runs out; an atomic call cannot redo its earlier chunks
         and raises StoreError (E606)."""
         while True:
             try:
-                return self._add_chunk(chunk, seen, mentions=mentions)
+                return self._add_chunk(chunk, mentions=mentions)
             except duckdb.OutOfMemoryException as e:
                 if atomic:
                     raise self._memory_error(e) from e
@@ -908,12 +912,13 @@ class FactStore:
             raise StoreError(Errors.E605.format(path=self.path, known=known, given=currency))
 
     def _add_chunk(
-        self, chunk: Mapping[str, dict[str, Any]], seen: set[str], *, mentions: bool = True
+        self, chunk: Mapping[str, dict[str, Any]], *, mentions: bool = True
     ) -> tuple[int, ...]:
         """Store one chunk of records (distinct ids); return its :class:`StoreStats` fields.
 
-        ``seen`` holds the ids of this call's earlier chunks: an id given again is not
-        counted twice as an article (its rows are still replaced when they changed).
+        The temporary table ``_added_ids`` holds the ids of this call's earlier chunks: an id
+        given again is not counted twice as an article (its rows are still replaced when
+        they changed). The chunk's ids join it in the chunk's transaction.
         """
         con = self.con
         now = _utcnow()
@@ -931,6 +936,11 @@ class FactStore:
                 "SELECT i.article_id, a.text_key = i.text_key AND a.analysis_key = i.analysis_key "
                 "FROM _incoming i JOIN articles a USING (article_id)"
             ).fetchall()
+            added = con.execute(
+                "SELECT article_id FROM _incoming JOIN _added_ids USING (article_id)"
+            )
+            earlier = {str(aid) for (aid,) in added.fetchall()}
+            con.execute("INSERT INTO _added_ids SELECT article_id FROM _incoming").fetchall()
         same = {str(aid) for aid, equal in stored if equal}
         changed = sorted(str(aid) for aid, equal in stored if not equal)
         removed = self._remove(changed)
@@ -950,8 +960,6 @@ class FactStore:
         self._insert("articles", ARTICLES, {n: [a[n] for a in fresh] for n, _, _ in ARTICLES})
         self._insert("mentions", MENTIONS, _columns(MENTIONS, mention_rows))
         self._insert("claims", CLAIMS, _columns(CLAIMS, claims))
-        earlier = seen.intersection(chunk)
-        seen.update(chunk)
         return (
             len(fresh) - len(changed),
             len(set(changed) - earlier),

@@ -412,6 +412,21 @@ def test_many_articles_across_chunks(
     assert again == StoreStats(articles_unchanged=450)
 
 
+@pytest.mark.parametrize("atomic", [True, False])
+def test_an_id_given_again_later_in_one_call_counts_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, atomic: bool
+) -> None:
+    monkeypatch.setattr("pipeline.store.CHUNK", 2)
+    first = [record(f"a{i}", [make_claim("Nordlys", article=f"a{i}")]) for i in range(3)]
+    changed = record("a0", [make_claim("Nordlys", value=9.0, article="a0")])
+    with open_store(tmp_path) as store:
+        stats = store.add_outcomes([*first, changed], atomic=atomic)
+        assert stats.articles_added == 3
+        assert stats.articles_replaced == 0
+        assert [c.value for c in store.claims() if c.evidence.article_id == "a0"] == [9.0]
+        assert store.add_outcomes([changed], atomic=atomic) == StoreStats(articles_unchanged=1)
+
+
 # --------------------------------------------------------------------------- blocks
 
 
