@@ -111,6 +111,8 @@ def subject_names(count: int, common: Mapping[str, Any]) -> list[str]:
     The invented names are the same for the same ``count`` and templates, whatever the
     seed of the dump, and drawing them does not touch the dump's random stream.
     """
+    if count < 1:
+        raise ValueError(f"a dump needs at least one subject, not {count}")
     names = list(common["subjects"])
     syllables, tails = common["names"]["syllables"], common["names"]["tails"]
     heads = {n.split()[0].casefold() for n in names}
@@ -124,7 +126,7 @@ def subject_names(count: int, common: Mapping[str, Any]) -> list[str]:
             continue
         heads.add(head)
         names.append(f"{head.capitalize()} {rng.choice(tails)}")
-    return names[: max(count, 1)]
+    return names[:count]
 
 
 def _world(
@@ -359,6 +361,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "more are invented, so that facts grow with the dump)",
     )
     args = parser.parse_args(argv)
+    if args.subjects < 0:
+        parser.error("--subjects must be 0 (the listed subjects) or more")
     words = write_dump(
         args.n,
         args.out,

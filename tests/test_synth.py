@@ -136,6 +136,18 @@ def test_subject_names_listed_first_then_invented(count: int) -> None:
     assert names == synth().subject_names(count, common)
 
 
+@pytest.mark.parametrize("count", [0, -3])
+def test_subject_names_refuses_no_subject(count: int) -> None:
+    with pytest.raises(ValueError, match="at least one subject"):
+        synth().subject_names(count, synth().load_templates()["common"])
+
+
+def test_cli_refuses_negative_subjects(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit):
+        synth().main(["--n", "3", "--out", str(tmp_path / "d.jsonl"), "--subjects", "-1"])
+    assert not (tmp_path / "d.jsonl").exists()
+
+
 def test_subject_names_refuses_more_than_can_be_invented() -> None:
     common = synth().load_templates()["common"]
     n = len(common["names"]["syllables"])
