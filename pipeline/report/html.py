@@ -32,6 +32,7 @@ from pipeline.report.tables import (
     MAX_LISTED_ARTICLES,
     TEMPLATES,
     as_float,
+    candidate_rows,
     chosen_index,
     distinct_digits,
     fold,
@@ -128,7 +129,7 @@ def for_page(row: Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(row.get("candidates"), list):
         shown = shown_candidates(row)
         out["candidates"] = [_candidate_for_page(c) for c in shown]
-        out["candidates_total"] = len(_candidates(row))
+        out["candidates_total"] = len(candidate_rows(row))
     return out
 
 
@@ -294,16 +295,11 @@ def _chips(qualifiers: Any) -> str:
     return "".join(f'<span class="chip">{_e(q)}</span>' for q in format_qualifiers(qualifiers))
 
 
-def _candidates(conflict: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    raw = conflict.get("candidates")
-    return [c for c in raw if isinstance(c, Mapping)] if isinstance(raw, list) else []
-
-
 def chart(conflict: Mapping[str, Any], *, digits: int = 3) -> str:
     """An inline SVG dot plot: one row per candidate on a shared value axis."""
     unit = _str(conflict.get("unit")) or None
     rows: list[tuple[float, float | None]] = []
-    for candidate in _candidates(conflict):
+    for candidate in candidate_rows(conflict):
         low = as_float(candidate.get("value"))
         if low is not None:
             rows.append((low, as_float(candidate.get("value_max"))))
@@ -361,7 +357,7 @@ def _conflict(
     index: int, conflict: Mapping[str, Any], articles: Mapping[str, Mapping[str, Any]]
 ) -> Iterator[str]:
     unit = _str(conflict.get("unit")) or None
-    candidates = _candidates(conflict)
+    candidates = candidate_rows(conflict)
     values = [v for c in candidates if (v := as_float(c.get("value"))) is not None]
     digits = distinct_digits(values, unit=unit)
     chosen = chosen_index(conflict)

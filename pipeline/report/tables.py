@@ -31,6 +31,7 @@ __all__ = [
     "Labels",
     "UnitLabel",
     "as_float",
+    "candidate_rows",
     "chosen_index",
     "conflicts_table",
     "distinct_digits",
@@ -238,7 +239,7 @@ def chosen_index(conflict: Mapping[str, Any]) -> int | None:
     chosen = as_float(resolution.get("value")) if isinstance(resolution, Mapping) else None
     if chosen is None:
         return None
-    for i, candidate in enumerate(_candidates(conflict)):
+    for i, candidate in enumerate(candidate_rows(conflict)):
         value = as_float(candidate.get("value"))
         if value is not None and math.isclose(value, chosen, rel_tol=1e-9, abs_tol=1e-12):
             return i
@@ -260,7 +261,7 @@ def shown_candidates(conflict: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     A figure restated with many small variations can gather thousands of candidates;
     the page keeps the ones that weigh, and conflicts.jsonl keeps them all.
     """
-    candidates = _candidates(conflict)
+    candidates = candidate_rows(conflict)
     if len(candidates) <= MAX_CANDIDATES:
         return candidates
     chosen = chosen_index(conflict)
@@ -271,7 +272,8 @@ def shown_candidates(conflict: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [candidates[i] for i in sorted(ranked[:MAX_CANDIDATES])]
 
 
-def _candidates(conflict: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+def candidate_rows(conflict: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The candidates of a conflict row that are mappings (all of them, in order)."""
     raw = conflict.get("candidates")
     if not isinstance(raw, list):
         return []
@@ -313,7 +315,7 @@ def conflicts_table(conflicts: Sequence[Mapping[str, Any]]) -> Table:
         table.add_column(header, overflow="fold")
     for conflict in rows:
         unit = _text(conflict.get("unit")) or None
-        everyone = _candidates(conflict)
+        everyone = candidate_rows(conflict)
         candidates = shown_candidates(conflict)
         values = [v for c in candidates if (v := as_float(c.get("value"))) is not None]
         digits = distinct_digits(values, unit=unit)
