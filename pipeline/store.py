@@ -11,9 +11,10 @@ unique in the store, so a claim never counts twice.
 
 Reconciliation then reads every stored claim back, block by block
 (:meth:`FactStore.claims_by_subject`, for
-:func:`pipeline.reconcile.reconcile_groups`), with the fingerprints of every stored
-article for near-duplicate detection; :meth:`FactStore.record_facts` keeps the latest
-fact set and one line per run in ``runs``.
+:func:`pipeline.reconcile.reconcile_groups`), with the near-duplicates among every
+stored article (:meth:`FactStore.near_duplicates`, found in DuckDB without holding the
+fingerprints); :meth:`FactStore.record_facts` keeps the latest fact set and one line
+per run in ``runs``.
 
 Columns are typed (DOUBLE values, INTEGER offsets, qualifiers and evidence as columns);
 rows go in as Arrow batches, a few thousand articles at a time. The schema is
@@ -31,7 +32,7 @@ import marshal
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from itertools import chain, groupby, islice, repeat
+from itertools import chain, groupby, islice, pairwise, repeat
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Final
@@ -42,6 +43,7 @@ import pyarrow as pa
 from rapidfuzz import fuzz
 
 from pipeline.errors import Errors, StoreError
+from pipeline.reconcile.duplicates import BandRows, band_starts, linked_rows, whole_buckets
 from pipeline.reconcile.subjects import AliasTable, cluster_subjects
 from pipeline.types import Claim, Evidence, Normalized, Qualifiers
 
@@ -72,6 +74,8 @@ BLOCK_CLAIMS: Final = 50_000
 # (a sort of one very large block) is retried with the limit doubled, up to
 # ``MEMORY_MAX_MB``.
 MEMORY_LIMIT_MB: Final = 64
+# Fingerprints sorted by one query of near_duplicates (see FactStore._banded).
+BAND_PASS: Final = 32_768
 MEMORY_MAX_MB: Final = 4096
 _NONE: Final[tuple[str, ...]] = ()
 _MAGIC: Final = b"DUCK"
@@ -496,6 +500,14 @@ def _key_ranges(
         yield low, high
 
 
+def _hash_ranges(rows: int, per_pass: int) -> list[tuple[int, int]]:
+    """Ranges of 64-bit hashes (inclusive) that split ``rows`` rows keyed by a hash into
+    passes of about ``per_pass`` (none for no row)."""
+    passes = -(-rows // per_pass)
+    edges = [i * 2**64 // passes for i in range(passes)] + [2**64]
+    return [(low, high - 1) for low, high in pairwise(edges)]
+
+
 def _compact(values: np.ndarray) -> np.ndarray:
     """``values`` as uint32 when they all fit (MinHash values do), else as they are."""
     if values.size and values.min() >= 0 and values.max() <= np.iinfo(np.uint32).max:
@@ -745,19 +757,19 @@ class FactStore:
         """Article id → representative, for the stored articles whose near-duplicate group
         starts with another article (the others are their own, as in ``duplicate_groups``).
 
-        The fingerprints of each length are read batch by batch into one compact integer
-        array in id order (256 bytes per article for 64 MinHash values) and grouped by
-        :func:`pipeline.reconcile.duplicates.signature_groups`, which never holds more
-        than a chunk of candidate pairs. DuckDB keeps the ids: rows are placed by the
-        rank of their id, and only the ids of the articles mapped are read back.
+        Nothing here grows with the store: DuckDB ranks the article ids, folds identical
+        fingerprints into one row (``_distinct``), finds the rows that share an LSH
+        band's values with another and hands them over bucket by bucket with their
+        fingerprints (``_banded``); :func:`~pipeline.reconcile.duplicates.linked_rows`
+        compares them a slab at a time and keeps only the rows it links. Only the ids of
+        the articles mapped are read back.
         """
-        from pipeline.reconcile.duplicates import signature_groups
-
-        lengths = self.con.execute(
-            "SELECT DISTINCT len(fingerprint) FROM articles WHERE len(fingerprint) > 0 ORDER BY 1"
-        ).fetchall()
+        lengths = self._arrow(
+            "SELECT DISTINCT len(fingerprint) FROM articles WHERE len(fingerprint) > 0 ORDER BY 1",
+            on=self.con,
+        )
         out: dict[str, str] = {}
-        for (length,) in lengths:
+        for length in lengths.column(0).to_pylist():
             # A temporary table lives on the connection that made it: one cursor for all.
             cur = self.con.cursor()
             try:
@@ -768,36 +780,118 @@ class FactStore:
                     [length],
                     on=cur,
                 )
-                reps = signature_groups(
-                    self._fingerprints(int(length), on=cur), threshold=threshold
+                self._execute(
+                    "CREATE TEMP TABLE _distinct AS SELECT min(r.rank) AS rank, "
+                    "count(*) AS copies, hash(a.fingerprint) AS digest, a.fingerprint "
+                    "FROM articles a JOIN _ranked r USING (article_id) GROUP BY a.fingerprint",
+                    on=cur,
                 )
-                moved = np.flatnonzero(reps != np.arange(reps.size))
-                id_of = self._ids_of_ranks(np.union1d(moved, reps[moved]), on=cur)
-                for row, rep in zip(moved.tolist(), reps[moved].tolist(), strict=True):
+                linked = linked_rows(
+                    whole_buckets(self._banded(int(length), on=cur)), threshold=threshold
+                )
+                members, reps = self._representatives(linked, on=cur)
+                id_of = self._ids_of_ranks(np.union1d(members, reps), on=cur)
+                for row, rep in zip(members.tolist(), reps.tolist(), strict=True):
                     out[id_of[row]] = id_of[rep]
             finally:
                 cur.close()
         return out
 
-    def _fingerprints(self, length: int, *, on: duckdb.DuckDBPyConnection) -> np.ndarray:
-        """The fingerprints of ``length`` values, row ``i`` for the ``i``-th article id
-        (``_ranked``, on the connection ``on``): one ``(articles, length)`` array, uint32
-        when every value fits.
+    def _banded(self, length: int, *, on: duckdb.DuckDBPyConnection) -> Iterator[BandRows]:
+        """The ``_distinct`` fingerprints of ``length`` values (on the connection ``on``)
+        that share a band's values with another, in bucket order.
 
-        Rows are read in whatever order the store gives them and placed by rank, so no
-        sort ever holds the fingerprints themselves.
+        A bucket is a band and a 64-bit hash of its values (a collision only adds pairs
+        to compare). DuckDB finds the shared buckets from (rank, bucket) rows alone,
+        then sorts them with their fingerprints ``BAND_PASS`` rows at a time, each pass
+        a range of bucket hashes: a sort of wide rows is what DuckDB cannot fit in its
+        memory limit, so none is larger than that.
         """
-        count = on.execute("SELECT count(*) FROM _ranked").fetchall()[0][0]
-        sigs = np.empty((int(count), length), dtype=np.uint32)
-        batches = on.sql(
-            "SELECT r.rank, a.fingerprint FROM articles a JOIN _ranked r USING (article_id)"
+        starts = band_starts(length)
+        self._execute(
+            "CREATE TEMP TABLE _keys AS SELECT d.rank, "
+            "hash(b.start, d.fingerprint[b.start + 1 : b.start + ?]) AS bucket "
+            "FROM _distinct d, range(?, ?, ?) b(start)",
+            [starts.step, starts.start, starts.stop, starts.step],
+            on=on,
         )
-        for batch in batches.to_arrow_reader(FETCH):
-            values = _compact(batch.column(1).flatten().to_numpy()).reshape(-1, length)
-            if values.dtype != sigs.dtype:
-                sigs = sigs.astype(np.result_type(sigs, values))
-            sigs[batch.column(0).to_numpy()] = values
-        return sigs
+        self._execute(
+            "CREATE TEMP TABLE _shared AS SELECT bucket, rank FROM _keys WHERE bucket IN "
+            "(SELECT bucket FROM _keys GROUP BY bucket HAVING count(*) > 1)",
+            on=on,
+        )
+        self._execute("DROP TABLE _keys", on=on)
+        shared = self._arrow("SELECT count(*) FROM _shared", on=on).column(0)[0].as_py()
+        for low, high in _hash_ranges(shared, BAND_PASS):
+            for batch in self._batches(
+                "SELECT s.bucket, s.rank, d.fingerprint FROM _shared s "
+                "JOIN _distinct d USING (rank) WHERE s.bucket BETWEEN ? AND ? "
+                "ORDER BY s.bucket, s.rank",
+                [low, high],
+                on=on,
+            ):
+                sigs = _compact(batch.column(2).flatten().to_numpy()).reshape(-1, length)
+                yield BandRows(batch.column(0).to_numpy(), batch.column(1).to_numpy(), sigs)
+
+    def _arrow(
+        self, sql: str, params: Sequence[Any] = (), *, on: duckdb.DuckDBPyConnection
+    ) -> pa.Table:
+        """The result of ``sql`` on the connection ``on`` as one Arrow table (a small
+        one: counts, ids), again with more memory if DuckDB runs out."""
+        while True:
+            try:
+                return on.sql(sql, params=list(params)).to_arrow_table()
+            except duckdb.OutOfMemoryException as e:
+                self._more_memory(e)
+
+    def _batches(
+        self, sql: str, params: Sequence[Any] = (), *, on: duckdb.DuckDBPyConnection
+    ) -> Iterator[pa.RecordBatch]:
+        """Arrow batches of ``FETCH`` rows of ``sql`` on the connection ``on``; run again
+        with more memory when DuckDB runs out before the first batch (as ``_stream``)."""
+        while True:
+            try:
+                reader = on.sql(sql, params=list(params)).to_arrow_reader(FETCH)
+                first = next(iter(reader), None)
+            except duckdb.OutOfMemoryException as e:
+                self._more_memory(e)
+                continue
+            if first is None:
+                return
+            yield first
+            yield from reader
+            return
+
+    def _representatives(
+        self, linked: Mapping[int, int], *, on: duckdb.DuckDBPyConnection
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Ranks of the articles whose group starts with another, and that other's rank:
+        the ``linked`` distinct fingerprints (rank → root), and every later copy of a
+        distinct fingerprint (→ the root of its first copy, or that first copy)."""
+        rows = np.fromiter(linked, dtype=np.int64, count=len(linked))
+        roots = np.fromiter(linked.values(), dtype=np.int64, count=len(linked))
+        order = np.argsort(rows)
+        rows, roots = rows[order], roots[order]
+        folded = self._arrow("SELECT count(*) FROM _distinct WHERE copies > 1", on=on)
+        copies = [
+            self._arrow(
+                "SELECT r.rank, d.rank FROM articles a JOIN _ranked r USING (article_id) "
+                "JOIN _distinct d ON hash(a.fingerprint) = d.digest "
+                "AND a.fingerprint = d.fingerprint "
+                "WHERE d.copies > 1 AND d.digest BETWEEN ? AND ? AND r.rank <> d.rank",
+                [low, high],
+                on=on,
+            )
+            for low, high in _hash_ranges(folded.column(0)[0].as_py(), BAND_PASS)
+        ]
+        members = np.concatenate(
+            [c.column(0).to_numpy() for c in copies] or [np.empty(0, np.int64)]
+        )
+        reps = np.concatenate([c.column(1).to_numpy() for c in copies] or [np.empty(0, np.int64)])
+        if rows.size:
+            at = np.searchsorted(rows, reps).clip(max=rows.size - 1)
+            reps = np.where(rows[at] == reps, roots[at], reps)
+        return np.concatenate([rows, members]), np.concatenate([roots, reps])
 
     def _ids_of_ranks(self, ranks: np.ndarray, *, on: duckdb.DuckDBPyConnection) -> dict[int, str]:
         """Rank → article id (``_ranked``, on the connection ``on``), for ``ranks``."""
@@ -805,8 +899,10 @@ class FactStore:
             return {}
         wanted = pa.table({"rank": pa.array(ranks.astype(np.int64))})
         with self._registered("_wanted", wanted, on=on):
-            rows = on.execute("SELECT rank, article_id FROM _ranked JOIN _wanted USING (rank)")
-            return {int(rank): str(aid) for rank, aid in rows.fetchall()}
+            rows = self._arrow(
+                "SELECT rank, article_id FROM _ranked JOIN _wanted USING (rank)", on=on
+            )
+        return dict(zip(rows.column(0).to_pylist(), rows.column(1).to_pylist(), strict=True))
 
     def articles(self) -> Iterator[dict[str, Any]]:
         """The stored articles.jsonl rows, ordered by article id."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections import defaultdict
 from collections.abc import Mapping
@@ -13,10 +14,13 @@ from pipeline.reconcile import duplicates
 from pipeline.reconcile.duplicates import (
     BANDS,
     NUM_PERM,
+    BandRows,
     _equal_rows,
     duplicate_groups,
+    linked_rows,
     signature_groups,
     similarity,
+    whole_buckets,
 )
 
 
@@ -86,15 +90,19 @@ def test_each_row_maps_to_the_first_row_of_its_group() -> None:
 
 
 @pytest.mark.parametrize("seed", range(3))
-@pytest.mark.parametrize(("pair_chunk", "compare_chunk"), [(1, 1), (5, 3), (64, 7), (64, 8192)])
+@pytest.mark.parametrize(
+    ("pair_chunk", "compare_chunk", "slab"),
+    [(1, 1, 1), (5, 3, 4), (64, 7, 16_384), (64, 8192, 9)],
+)
 def test_pairs_checked_a_few_at_a_time_give_the_same_groups(
-    monkeypatch: pytest.MonkeyPatch, seed: int, pair_chunk: int, compare_chunk: int
+    monkeypatch: pytest.MonkeyPatch, seed: int, pair_chunk: int, compare_chunk: int, slab: int
 ) -> None:
-    """Buckets larger than a chunk of pairs are cut into row blocks, and chunks into
-    smaller comparisons; same groups."""
+    """Buckets larger than a chunk of pairs are cut into row blocks, chunks into
+    smaller comparisons, and banded rows into slabs of a few buckets; same groups."""
     fps = random_fingerprints(120, seed)
     monkeypatch.setattr("pipeline.reconcile.duplicates._PAIR_CHUNK", pair_chunk)
     monkeypatch.setattr("pipeline.reconcile.duplicates._COMPARE_CHUNK", compare_chunk)
+    monkeypatch.setattr("pipeline.reconcile.duplicates._SLAB", slab)
     assert duplicate_groups(fps, threshold=0.8) == reference_groups(fps, 0.8)
 
 
@@ -161,3 +169,38 @@ def test_rows_equal_looks_at_every_chunk(
     block[9, 63] = 1  # only the last pair differs
     assert not duplicates._rows_equal(block, rows, others)
     assert duplicates._rows_equal(block, rows[:8], others[:8])
+
+
+@pytest.mark.parametrize("size", [1, 2, 5, 40, 1000])
+@pytest.mark.parametrize("seed", range(4))
+def test_whole_buckets_never_cut_a_bucket(size: int, seed: int) -> None:
+    """Slabs of about ``size`` rows from batches of any length: every row once, in
+    order, each bucket in one slab."""
+    rng = np.random.default_rng(seed)
+    keys = np.sort(rng.integers(0, 30, size=200))
+    rows = np.arange(keys.size)
+    sigs = rng.integers(0, 9, size=(keys.size, 4))
+    cuts = np.sort(rng.choice(np.arange(1, keys.size), size=12, replace=False))
+    batches = [
+        BandRows(k, r, s)
+        for k, r, s in zip(
+            np.split(keys, cuts), np.split(rows, cuts), np.split(sigs, cuts), strict=True
+        )
+    ]
+    slabs = list(whole_buckets(batches, size))
+    assert np.concatenate([s.rows for s in slabs]).tolist() == rows.tolist()
+    assert all((s.sigs == sigs[s.rows]).all() and (s.keys == keys[s.rows]).all() for s in slabs)
+    for before, after in itertools.pairwise(slabs):
+        assert before.keys[-1] != after.keys[0]
+    # A slab is cut once ``size`` rows are held, before the bucket still coming in.
+    bucket, batch = np.bincount(keys).max(), max(map(len, batches))
+    for slab in slabs[:-1]:
+        assert size - bucket <= len(slab) < size + bucket + batch
+
+
+def test_linked_rows_keeps_only_the_rows_it_links() -> None:
+    sigs = np.array([[1, 2, 3, 4], [1, 2, 3, 9], [1, 2, 3, 4], [7, 7, 7, 7]])
+    slab = BandRows(np.array([5, 5, 5, 6]), np.array([10, 11, 12, 13]), sigs)
+    assert linked_rows([slab], threshold=0.75) == {11: 10, 12: 10}
+    assert linked_rows([slab], threshold=1.0) == {12: 10}
+    assert linked_rows([], threshold=0.5) == {}

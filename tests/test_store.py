@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import random
 from collections import Counter
 from collections.abc import Sequence
@@ -26,6 +27,7 @@ from pipeline.store import (
     FactStore,
     StoreError,
     StoreStats,
+    _hash_ranges,
     _key_ranges,
     analysis_key,
     text_key,
@@ -365,19 +367,27 @@ def _texts_with_copies(n: int, seed: int, exact: float = 0.0) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("seed", range(3))
-@pytest.mark.parametrize(("fetch", "mixed", "exact"), [(10_000, False, 0.0), (7, True, 0.25)])
+@pytest.mark.parametrize(
+    ("fetch", "band_pass", "memory", "mixed", "exact"),
+    [(10_000, 32_768, 64, False, 0.0), (7, 5, 1, True, 0.25)],
+)
 def test_near_duplicates_in_sql_equal_duplicate_groups(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     seed: int,
     fetch: int,
+    band_pass: int,
+    memory: int,
     mixed: bool,
     exact: float,
 ) -> None:
-    """Read in batches of ``fetch`` rows; ``mixed`` adds fingerprints of another length
-    and, late in the reading, values past 32 bits (the array is then widened); ``exact``
-    is the share of texts copied whole (one group in the store before any banding)."""
+    """Read in batches of ``fetch`` rows, sorted ``band_pass`` rows a query, with DuckDB
+    starting at ``memory`` MB; ``mixed`` adds fingerprints of another length and values
+    past 32 bits; ``exact`` is the share of texts copied whole (folded into one row
+    before any banding)."""
     monkeypatch.setattr("pipeline.store.FETCH", fetch)
+    monkeypatch.setattr("pipeline.store.BAND_PASS", band_pass)
+    monkeypatch.setattr("pipeline.store.MEMORY_LIMIT_MB", memory)
     texts = _texts_with_copies(150, seed, exact)
     dump = [record(aid, text=text) for aid, text in texts.items()]
     for i, (r, text) in enumerate(zip(dump, texts.values(), strict=True)):
@@ -492,6 +502,20 @@ def test_key_ranges_cover_every_key_once(
     assert list(_key_ranges(counts, budget)) == expected
 
 
+@pytest.mark.parametrize(
+    ("rows", "per_pass", "passes"), [(0, 5, 0), (1, 5, 1), (5, 5, 1), (6, 5, 2), (99, 10, 10)]
+)
+def test_hash_ranges_cover_every_64_bit_hash_once(rows: int, per_pass: int, passes: int) -> None:
+    ranges = _hash_ranges(rows, per_pass)
+    assert len(ranges) == passes
+    if ranges:
+        assert ranges[0][0] == 0
+        assert ranges[-1][1] == 2**64 - 1
+    for (_, high), (low, _) in itertools.pairwise(ranges):
+        assert low == high + 1
+    assert all(low <= high for low, high in ranges)
+
+
 # A sort of about 50 MB of strings: more than a few MB of DuckDB memory can hold.
 _BIG_SORT = "SELECT repeat('x', 500) || i::VARCHAR FROM range(100000) t(i) ORDER BY 1 DESC"
 
@@ -508,6 +532,18 @@ def test_a_query_out_of_memory_is_run_again_with_more(
         limit = store.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
     assert limit != "1.9 MiB"
     assert "DuckDB's limit is now" in caplog.text
+
+
+def test_arrow_batches_out_of_memory_are_run_again_with_more(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("pipeline.store.MEMORY_LIMIT_MB", 2)
+    with open_store(tmp_path) as store:
+        batches = list(store._batches(_BIG_SORT, on=store.con))
+        assert store.memory_limit_mb > 2
+    assert sum(b.num_rows for b in batches) == 100_000
+    assert batches[0].column(0)[0].as_py() == "x" * 500 + "99999"
+    assert batches[-1].column(0)[-1].as_py() == "x" * 500 + "0"
 
 
 def test_blocks_are_the_same_when_the_store_starts_with_little_memory(

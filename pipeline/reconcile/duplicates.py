@@ -14,7 +14,8 @@ from __future__ import annotations
 import random
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from hashlib import blake2b
 
 import numpy as np
@@ -25,10 +26,14 @@ __all__ = [
     "BANDS",
     "NUM_PERM",
     "SHINGLE",
+    "BandRows",
     "article_fingerprint",
+    "band_starts",
     "duplicate_groups",
+    "linked_rows",
     "signature_groups",
     "similarity",
+    "whole_buckets",
 ]
 
 NUM_PERM = 64
@@ -37,6 +42,8 @@ SHINGLE = 5
 _PRIME = (1 << 61) - 1
 _MASK = (1 << 32) - 1
 _PAIR_CHUNK = 65_536
+# Banded rows handled at once (whole buckets: a slab is larger only when one bucket is).
+_SLAB = 16_384
 # Candidate pairs whose signatures are gathered and compared at once.
 _COMPARE_CHUNK = 8_192
 # Rows wider than this are grouped by a hash of the row rather than by every column.
@@ -161,25 +168,6 @@ def _numbered(order: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.nda
     return inverse, np.bincount(inverse, minlength=first.size), first[by_row]
 
 
-def _band_buckets(sigs: np.ndarray, rows: np.ndarray) -> Iterator[np.ndarray]:
-    """Positions in ``rows`` of the signatures equal on one LSH band, as ``(buckets,
-    size)`` arrays of equal-size buckets (ascending within a bucket; buckets of two or
-    more). Only one band of ``sigs[rows]`` is copied at a time."""
-    k = sigs.shape[1]
-    width = max(1, k // BANDS)
-    for start in range(0, k, width):
-        inverse, counts, _ = _equal_rows(sigs[rows, start : start + width])
-        shared = np.flatnonzero(counts[inverse] > 1)  # rows whose band value recurs
-        if shared.size == 0:
-            continue
-        order = shared[np.argsort(inverse[shared], kind="stable")]
-        starts = np.concatenate([[0], np.flatnonzero(np.diff(inverse[order])) + 1])
-        sizes = np.diff(np.append(starts, order.size))
-        for size in np.unique(sizes).tolist():
-            firsts = starts[sizes == size]
-            yield order[firsts[:, None] + np.arange(size)]
-
-
 def _bucket_pairs(buckets: np.ndarray) -> Iterator[np.ndarray]:
     """Every ``(a, b)`` pair within each bucket, ``a`` before ``b``, about
     ``_PAIR_CHUNK`` at a time: a bucket of thousands of rows never holds all its pairs."""
@@ -203,44 +191,120 @@ def _bucket_pairs(buckets: np.ndarray) -> Iterator[np.ndarray]:
             yield np.stack([members[a], members[b]], axis=1)
 
 
-def _candidate_pairs(sigs: np.ndarray, rows: np.ndarray) -> Iterator[np.ndarray]:
-    """Distinct pairs of positions in ``rows`` whose signatures share an LSH band, in
-    chunks of about ``_PAIR_CHUNK``.
+def band_starts(length: int) -> range:
+    """First position of each LSH band of a ``length``-value signature (``BANDS`` bands
+    of ``length // BANDS`` values, the last one shorter when they don't divide)."""
+    return range(0, length, max(1, length // BANDS))
 
-    A pair equal on several bands may come in more than one chunk; joining it again
-    changes nothing.
+
+@dataclass(frozen=True)
+class BandRows:
+    """Signatures in LSH buckets, bucket by bucket: row ``rows[i]`` (its number in the
+    dump) has signature ``sigs[i]`` and lies in bucket ``keys[i]`` (a band and the
+    band's values); ``keys`` ascend, so a bucket's rows are consecutive."""
+
+    keys: np.ndarray
+    rows: np.ndarray
+    sigs: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.keys.size)
+
+    def part(self, lo: int, hi: int | None = None) -> BandRows:
+        return BandRows(self.keys[lo:hi], self.rows[lo:hi], self.sigs[lo:hi])
+
+
+def _joined(parts: Sequence[BandRows]) -> BandRows:
+    if len(parts) == 1:
+        return parts[0]
+    return BandRows(
+        np.concatenate([p.keys for p in parts]),
+        np.concatenate([p.rows for p in parts]),
+        np.concatenate([p.sigs for p in parts]),
+    )
+
+
+def whole_buckets(batches: Iterable[BandRows], size: int | None = None) -> Iterator[BandRows]:
+    """``batches`` (in key order) as slabs of about ``size`` rows (``_SLAB``), each
+    bucket within one slab: a slab is larger only when one bucket is."""
+    size = _SLAB if size is None else size
+    held: list[BandRows] = []
+    count = 0
+    for batch in batches:
+        held.append(batch)
+        count += len(batch)
+        if count < size:
+            continue
+        slab = _joined(held)
+        cut = int(np.searchsorted(slab.keys, slab.keys[-1]))  # where the last bucket starts
+        if cut == 0:  # one bucket so far: it goes on in the next batch
+            held = [slab]
+            continue
+        yield slab.part(0, cut)
+        held = [slab.part(cut)]
+        count = len(held[0])
+    if count:
+        yield _joined(held)
+
+
+def _pairs_in_buckets(keys: np.ndarray) -> Iterator[np.ndarray]:
+    """Every ``(a, b)`` pair of positions with equal ``keys`` (consecutive), ``a``
+    before ``b``, about ``_PAIR_CHUNK`` at a time."""
+    if keys.size < 2:
+        return
+    starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+    sizes = np.diff(np.append(starts, keys.size))
+    for size in np.unique(sizes[sizes > 1]).tolist():
+        firsts = starts[sizes == size]
+        yield from _bucket_pairs(firsts[:, None] + np.arange(size))
+
+
+def linked_rows(slabs: Iterable[BandRows], *, threshold: float) -> dict[int, int]:
+    """Row → smallest row of its group, for every row of ``slabs`` that joins a smaller
+    one: two rows of a bucket join when their share of equal positions is at least
+    ``threshold``, and groups are the connected components of those links.
+
+    Pairs are formed and compared a chunk at a time, so a bucket of thousands of rows
+    never holds its millions of pairs at once; only the rows linked are remembered.
     """
-    m = len(rows)
-    pending: list[np.ndarray] = []
-    held = 0
-    for buckets in _band_buckets(sigs, rows):
-        for pairs in _bucket_pairs(buckets):
-            pending.append(pairs[:, 0].astype(np.int64) * m + pairs[:, 1])
-            held += len(pairs)
-            if held >= _PAIR_CHUNK:
-                codes = np.unique(np.concatenate(pending))
-                yield np.stack([codes // m, codes % m], axis=1)
-                pending, held = [], 0
-    if pending:
-        codes = np.unique(np.concatenate(pending))
-        yield np.stack([codes // m, codes % m], axis=1)
+    parent: dict[int, int] = {}
+    for slab in slabs:
+        width = slab.sigs.shape[1]
+        for pairs in _pairs_in_buckets(slab.keys):
+            for lo in range(0, len(pairs), _COMPARE_CHUNK):
+                chunk = pairs[lo : lo + _COMPARE_CHUNK]
+                equal = (slab.sigs[chunk[:, 0]] == slab.sigs[chunk[:, 1]]).sum(axis=1)
+                for a, b in slab.rows[chunk[equal / width >= threshold]].tolist():
+                    ra, rb = _find(parent, a), _find(parent, b)
+                    if ra != rb:
+                        parent[max(ra, rb)] = min(ra, rb)
+    return {row: _find(parent, row) for row in list(parent)}
 
 
-def _groups_of_distinct(sigs: np.ndarray, rows: np.ndarray, threshold: float) -> list[int]:
-    """Position → first position of its group, for the distinct signatures
-    ``sigs[rows]`` (``rows`` ascending). Candidate pairs are compared
-    ``_COMPARE_CHUNK`` at a time, so the rows gathered for them stay small."""
-    k = sigs.shape[1]
-    parent = list(range(len(rows)))
-    for candidates in _candidate_pairs(sigs, rows):
-        for lo in range(0, len(candidates), _COMPARE_CHUNK):
-            pairs = candidates[lo : lo + _COMPARE_CHUNK]
-            equal = (sigs[rows[pairs[:, 0]]] == sigs[rows[pairs[:, 1]]]).sum(axis=1)
-            for a, b in pairs[equal / k >= threshold].tolist():
-                ra, rb = _find_index(parent, a), _find_index(parent, b)
-                if ra != rb:
-                    parent[max(ra, rb)] = min(ra, rb)
-    return [_find_index(parent, i) for i in range(len(rows))]
+def _find(parent: dict[int, int], x: int) -> int:
+    """Root of ``x`` in the forest ``parent`` (a row absent from it is a root), with
+    the path compressed."""
+    root = x
+    while (up := parent.get(root, root)) != root:
+        root = up
+    while x != root:
+        parent[x], x = root, parent[x]
+    return root
+
+
+def _banded(sigs: np.ndarray, rows: np.ndarray) -> Iterator[BandRows]:
+    """The rows of ``sigs[rows]`` that share a band's values with another, band by band
+    in bucket order, ``_SLAB`` at a time (only those rows' signatures are copied)."""
+    count = rows.size
+    starts = band_starts(sigs.shape[1])
+    for band, start in enumerate(starts):
+        inverse, counts, _ = _equal_rows(sigs[rows, start : start + starts.step])
+        shared = np.flatnonzero(counts[inverse] > 1)
+        order = shared[np.argsort(inverse[shared], kind="stable")]
+        keys = inverse[order] + band * count
+        for lo in range(0, order.size, _SLAB):
+            picked = rows[order[lo : lo + _SLAB]]
+            yield BandRows(keys[lo : lo + _SLAB], picked, sigs[picked])
 
 
 def signature_groups(sigs: np.ndarray, *, threshold: float = 0.8) -> np.ndarray:
@@ -253,23 +317,18 @@ def signature_groups(sigs: np.ndarray, *, threshold: float = 0.8) -> np.ndarray:
 
     Memory stays bounded on dumps of wire copies: identical signatures (always one
     group: they share every band and agree everywhere) are compared once, and pairs are
-    formed and checked a chunk at a time, never all at once — a band shared by
-    thousands of articles no longer means millions of pairs held together.
+    formed and checked a chunk at a time (:func:`linked_rows`).
     """
-    m, _ = sigs.shape
-    if m == 0:
+    if sigs.shape[0] == 0:
         return np.empty(0, dtype=np.int64)
     inverse, _, first = _equal_rows(sigs)  # first rows ascend: groups are in row order
-    groups = np.asarray(_groups_of_distinct(sigs, first, threshold), dtype=np.int64)
-    rep: np.ndarray = first[groups][inverse]
+    root = first.astype(np.int64)
+    linked = linked_rows(whole_buckets(_banded(sigs, first)), threshold=threshold)
+    if linked:
+        rows = np.fromiter(linked, dtype=np.int64, count=len(linked))
+        root[np.searchsorted(first, rows)] = np.fromiter(linked.values(), np.int64, len(linked))
+    rep: np.ndarray = root[inverse]
     return rep
-
-
-def _find_index(parent: list[int], x: int) -> int:
-    while parent[x] != x:
-        parent[x] = parent[parent[x]]
-        x = parent[x]
-    return x
 
 
 def duplicate_groups(fps: Mapping[str, Sequence[int]], *, threshold: float = 0.8) -> dict[str, str]:
