@@ -29,8 +29,9 @@ import hashlib
 import json
 import logging
 import marshal
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from itertools import chain, groupby, islice, pairwise, repeat
 from pathlib import Path
@@ -74,8 +75,10 @@ BLOCK_CLAIMS: Final = 50_000
 # (a sort of one very large block) is retried with the limit doubled, up to
 # ``MEMORY_MAX_MB``.
 MEMORY_LIMIT_MB: Final = 64
-# Fingerprints sorted by one query of near_duplicates (see FactStore._banded).
+# Rows of fingerprints sorted at once by near_duplicates (see FactStore._banded), and
+# the files one scan spreads them over (so one scan joins at most 16 × 32,768 rows).
 BAND_PASS: Final = 32_768
+SPREAD_FILES: Final = 16
 MEMORY_MAX_MB: Final = 4096
 _NONE: Final[tuple[str, ...]] = ()
 _MAGIC: Final = b"DUCK"
@@ -500,6 +503,14 @@ def _key_ranges(
         yield low, high
 
 
+def _out_of_memory(error: BaseException) -> bool:
+    """Whether ``error`` is DuckDB running out of memory (an Arrow reader of a DuckDB
+    result raises it as an OSError)."""
+    return isinstance(error, duckdb.OutOfMemoryException) or (
+        isinstance(error, OSError) and str(error).startswith("Out of Memory Error")
+    )
+
+
 def _hash_ranges(rows: int, per_pass: int) -> list[tuple[int, int]]:
     """Ranges of 64-bit hashes (inclusive) that split ``rows`` rows keyed by a hash into
     passes of about ``per_pass`` (none for no row)."""
@@ -628,7 +639,7 @@ class FactStore:
             raise
         con.unregister(name)
 
-    def _memory_error(self, error: duckdb.OutOfMemoryException) -> StoreError:
+    def _memory_error(self, error: Exception) -> StoreError:
         """StoreError (E606) for ``error`` at the current memory limit."""
         return StoreError(
             Errors.E606.format(
@@ -636,7 +647,7 @@ class FactStore:
             )
         )
 
-    def _more_memory(self, error: duckdb.OutOfMemoryException) -> None:
+    def _more_memory(self, error: Exception) -> None:
         """Double DuckDB's memory limit after ``error``; raise StoreError (E606) when it
         is already at ``MEMORY_MAX_MB``."""
         if self.memory_limit_mb >= MEMORY_MAX_MB:
@@ -757,12 +768,13 @@ class FactStore:
         """Article id → representative, for the stored articles whose near-duplicate group
         starts with another article (the others are their own, as in ``duplicate_groups``).
 
-        Nothing here grows with the store: DuckDB ranks the article ids, folds identical
-        fingerprints into one row (``_distinct``), finds the rows that share an LSH
-        band's values with another and hands them over bucket by bucket with their
-        fingerprints (``_banded``); :func:`~pipeline.reconcile.duplicates.linked_rows`
-        compares them a slab at a time and keeps only the rows it links. Only the ids of
-        the articles mapped are read back.
+        Nothing here holds every fingerprint, or anything else per article, in Python.
+        For each fingerprint length, DuckDB finds the exact copies (``_fold_copies``)
+        and the LSH buckets that rows share (``_banded``); those rows come back bucket by
+        bucket with their fingerprints, and
+        :func:`~pipeline.reconcile.duplicates.linked_rows` compares them a slab at a
+        time, keeping only the rows it links. Rows are the articles' ``rowid``s: the
+        ids are read back only for the articles in a group (``_representatives``).
         """
         lengths = self._arrow(
             "SELECT DISTINCT len(fingerprint) FROM articles WHERE len(fingerprint) > 0 ORDER BY 1",
@@ -773,65 +785,175 @@ class FactStore:
             # A temporary table lives on the connection that made it: one cursor for all.
             cur = self.con.cursor()
             try:
-                self._execute(
-                    "CREATE TEMP TABLE _ranked AS SELECT article_id, "
-                    "row_number() OVER (ORDER BY article_id) - 1 AS rank "
-                    "FROM articles WHERE len(fingerprint) = ?",
-                    [length],
-                    on=cur,
-                )
-                self._execute(
-                    "CREATE TEMP TABLE _distinct AS SELECT min(r.rank) AS rank, "
-                    "count(*) AS copies, hash(a.fingerprint) AS digest, a.fingerprint "
-                    "FROM articles a JOIN _ranked r USING (article_id) GROUP BY a.fingerprint",
-                    on=cur,
-                )
-                linked = linked_rows(
-                    whole_buckets(self._banded(int(length), on=cur)), threshold=threshold
-                )
-                members, reps = self._representatives(linked, on=cur)
-                id_of = self._ids_of_ranks(np.union1d(members, reps), on=cur)
-                for row, rep in zip(members.tolist(), reps.tolist(), strict=True):
-                    out[id_of[row]] = id_of[rep]
+                self._fold_copies(int(length), on=cur)
+                banded = whole_buckets(self._banded(int(length), on=cur))
+                out.update(self._representatives(linked_rows(banded, threshold=threshold), on=cur))
             finally:
                 cur.close()
         return out
 
+    def _fold_copies(self, length: int, *, on: duckdb.DuckDBPyConnection) -> None:
+        """``_later``: every article with a fingerprint of ``length`` values that another
+        has too (``row``) and the first of those copies (``first``), on the connection
+        ``on``.
+
+        Only fingerprints whose hash recurs are compared, in passes of about
+        ``BAND_PASS`` rows, each a range of hashes: no grouping ever holds every
+        fingerprint.
+        """
+        self._execute(
+            "CREATE TEMP TABLE _repeated AS SELECT hash(fingerprint) AS digest, "
+            "count(*) AS n FROM articles WHERE len(fingerprint) = ? "
+            "GROUP BY digest HAVING count(*) > 1",
+            [length],
+            on=on,
+        )
+        self._execute("CREATE TEMP TABLE _later (row BIGINT, first BIGINT)", on=on)
+        repeated = self._arrow("SELECT coalesce(sum(n), 0) FROM _repeated", on=on)
+        for low, high in _hash_ranges(int(repeated.column(0)[0].as_py()), BAND_PASS):
+            self._execute(
+                "INSERT INTO _later SELECT row, first FROM (SELECT rowid AS row, "
+                "min(rowid) OVER (PARTITION BY fingerprint) AS first FROM articles "
+                "WHERE len(fingerprint) = ? AND hash(fingerprint) BETWEEN ? AND ? "
+                "AND hash(fingerprint) IN (SELECT digest FROM _repeated)) WHERE row <> first",
+                [length, low, high],
+                on=on,
+            )
+
     def _banded(self, length: int, *, on: duckdb.DuckDBPyConnection) -> Iterator[BandRows]:
-        """The ``_distinct`` fingerprints of ``length`` values (on the connection ``on``)
-        that share a band's values with another, in bucket order.
+        """The fingerprints of ``length`` values (but for ``_later`` copies, on the
+        connection ``on``) that share a band's values with another, in bucket order.
 
         A bucket is a band and a 64-bit hash of its values (a collision only adds pairs
-        to compare). DuckDB finds the shared buckets from (rank, bucket) rows alone,
-        then sorts them with their fingerprints ``BAND_PASS`` rows at a time, each pass
-        a range of bucket hashes: a sort of wide rows is what DuckDB cannot fit in its
-        memory limit, so none is larger than that.
+        to compare). DuckDB finds the shared buckets from narrow (row, bucket) rows.
+        Their rows then need their fingerprints, bucket by bucket, and a sort of that
+        many wide rows is more than DuckDB can do in its memory limit; so a scan spreads
+        them over files of about ``BAND_PASS`` rows, by range of bucket hashes
+        (``_spread``), and each file is read back and sorted on its own.
         """
         starts = band_starts(length)
         self._execute(
-            "CREATE TEMP TABLE _keys AS SELECT d.rank, "
-            "hash(b.start, d.fingerprint[b.start + 1 : b.start + ?]) AS bucket "
-            "FROM _distinct d, range(?, ?, ?) b(start)",
-            [starts.step, starts.start, starts.stop, starts.step],
+            "CREATE TEMP TABLE _keys AS SELECT a.rowid AS row, "
+            "hash(b.start, a.fingerprint[b.start + 1 : b.start + ?]) AS bucket "
+            "FROM articles a CROSS JOIN range(?, ?, ?) b(start) "
+            "WHERE len(a.fingerprint) = ? AND a.rowid NOT IN (SELECT row FROM _later)",
+            [starts.step, starts.start, starts.stop, starts.step, length],
+            on=on,
+        )
+        # Two statements: as one, the grouping and the join outgrow the limit together.
+        self._execute(
+            "CREATE TEMP TABLE _buckets AS SELECT bucket FROM _keys "
+            "GROUP BY bucket HAVING count(*) > 1",
             on=on,
         )
         self._execute(
-            "CREATE TEMP TABLE _shared AS SELECT bucket, rank FROM _keys WHERE bucket IN "
-            "(SELECT bucket FROM _keys GROUP BY bucket HAVING count(*) > 1)",
+            "CREATE TEMP TABLE _shared AS SELECT bucket, row FROM _keys "
+            "SEMI JOIN _buckets USING (bucket)",
             on=on,
         )
         self._execute("DROP TABLE _keys", on=on)
         shared = self._arrow("SELECT count(*) FROM _shared", on=on).column(0)[0].as_py()
-        for low, high in _hash_ranges(shared, BAND_PASS):
-            for batch in self._batches(
-                "SELECT s.bucket, s.rank, d.fingerprint FROM _shared s "
-                "JOIN _distinct d USING (rank) WHERE s.bucket BETWEEN ? AND ? "
-                "ORDER BY s.bucket, s.rank",
-                [low, high],
+        fits = (
+            self._arrow(
+                "SELECT coalesce(min(list_min(fingerprint)) >= 0 AND "
+                "max(list_max(fingerprint)) <= 4294967295, true) "
+                "FROM articles WHERE len(fingerprint) = ?",
+                [length],
                 on=on,
-            ):
-                sigs = _compact(batch.column(2).flatten().to_numpy()).reshape(-1, length)
-                yield BandRows(batch.column(0).to_numpy(), batch.column(1).to_numpy(), sigs)
+            )
+            .column(0)[0]
+            .as_py()
+        )
+        record = np.dtype(
+            [
+                ("bucket", np.uint64),
+                ("row", np.int64),
+                ("sig", np.uint32 if fits else np.int64, (length,)),
+            ]
+        )
+        ranges = _hash_ranges(shared, BAND_PASS)
+        with tempfile.TemporaryDirectory(prefix="newsfacts-bands-", dir=self.path.parent) as tmp:
+            for first in range(0, len(ranges), SPREAD_FILES):
+                part = ranges[first : first + SPREAD_FILES]
+                yield from self._spread(part, record, Path(tmp), on=on)
+
+    def _spread(
+        self,
+        ranges: Sequence[tuple[int, int]],
+        record: np.dtype[Any],
+        folder: Path,
+        *,
+        on: duckdb.DuckDBPyConnection,
+    ) -> Iterator[BandRows]:
+        """The ``_shared`` rows whose bucket lies in ``ranges``, with their fingerprints:
+        written by one scan to one file of ``record`` rows per range in ``folder`` (the
+        scan again, with more memory, if DuckDB runs out), then read back a file at a
+        time, sorted by bucket and row."""
+        paths = [folder / f"{i}.bin" for i in range(len(ranges))]
+        highs = np.array([high for _, high in ranges], dtype=np.uint64)
+        length = record["sig"].shape[0]
+        sql = (
+            "SELECT s.bucket, s.row, a.fingerprint FROM _shared s "
+            "JOIN articles a ON a.rowid = s.row WHERE s.bucket BETWEEN ? AND ?"
+        )
+        while True:
+            try:
+                with ExitStack() as stack:
+                    files = [stack.enter_context(path.open("wb")) for path in paths]
+                    reader = on.sql(sql, params=[ranges[0][0], ranges[-1][1]])
+                    for batch in reader.to_arrow_reader(FETCH):
+                        rows = np.empty(batch.num_rows, dtype=record)
+                        rows["bucket"] = batch.column(0).to_numpy()
+                        rows["row"] = batch.column(1).to_numpy()
+                        rows["sig"] = batch.column(2).flatten().to_numpy().reshape(-1, length)
+                        part = np.searchsorted(highs, rows["bucket"])  # first range to hold it
+                        order = np.argsort(part, kind="stable")
+                        ends = np.cumsum(np.bincount(part, minlength=len(paths))).tolist()
+                        for index, (lo, hi) in enumerate(pairwise([0, *ends])):
+                            if hi > lo:
+                                rows[order[lo:hi]].tofile(files[index])
+                break
+            except (duckdb.OutOfMemoryException, OSError) as e:
+                if not _out_of_memory(e):
+                    raise
+                self._more_memory(e)
+        for path in paths:
+            rows = np.fromfile(path, dtype=record)
+            path.unlink()
+            rows = rows[np.lexsort((rows["row"], rows["bucket"]))]
+            yield BandRows(rows["bucket"], rows["row"], rows["sig"])
+
+    def _representatives(
+        self, linked: Mapping[int, int], *, on: duckdb.DuckDBPyConnection
+    ) -> dict[str, str]:
+        """Article id → the smallest id of its group, for the articles of a group that
+        starts with another: rows ``linked`` to a root, those roots, and the ``_later``
+        copies of any of them (or of a fingerprint with no near-duplicate)."""
+        group = dict(linked)
+        group.update((root, root) for root in linked.values())
+        later = self._arrow("SELECT row, first FROM _later", on=on)
+        for row, first in zip(
+            later.column(0).to_pylist(), later.column(1).to_pylist(), strict=True
+        ):
+            group[row] = group.setdefault(first, first)
+        if not group:
+            return {}
+        wanted = pa.table({"row": pa.array(list(group), type=pa.int64())})
+        with self._registered("_wanted", wanted, on=on):
+            ids = self._arrow(
+                "SELECT w.row, a.article_id FROM _wanted w JOIN articles a ON a.rowid = w.row",
+                on=on,
+            )
+        id_of = dict(zip(ids.column(0).to_pylist(), ids.column(1).to_pylist(), strict=True))
+        smallest: dict[int, str] = {}
+        for row, root in group.items():
+            if root not in smallest or id_of[row] < smallest[root]:
+                smallest[root] = id_of[row]
+        return {
+            id_of[row]: smallest[root]
+            for row, root in group.items()
+            if id_of[row] != smallest[root]
+        }
 
     def _arrow(
         self, sql: str, params: Sequence[Any] = (), *, on: duckdb.DuckDBPyConnection
@@ -843,66 +965,6 @@ class FactStore:
                 return on.sql(sql, params=list(params)).to_arrow_table()
             except duckdb.OutOfMemoryException as e:
                 self._more_memory(e)
-
-    def _batches(
-        self, sql: str, params: Sequence[Any] = (), *, on: duckdb.DuckDBPyConnection
-    ) -> Iterator[pa.RecordBatch]:
-        """Arrow batches of ``FETCH`` rows of ``sql`` on the connection ``on``; run again
-        with more memory when DuckDB runs out before the first batch (as ``_stream``)."""
-        while True:
-            try:
-                reader = on.sql(sql, params=list(params)).to_arrow_reader(FETCH)
-                first = next(iter(reader), None)
-            except duckdb.OutOfMemoryException as e:
-                self._more_memory(e)
-                continue
-            if first is None:
-                return
-            yield first
-            yield from reader
-            return
-
-    def _representatives(
-        self, linked: Mapping[int, int], *, on: duckdb.DuckDBPyConnection
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Ranks of the articles whose group starts with another, and that other's rank:
-        the ``linked`` distinct fingerprints (rank → root), and every later copy of a
-        distinct fingerprint (→ the root of its first copy, or that first copy)."""
-        rows = np.fromiter(linked, dtype=np.int64, count=len(linked))
-        roots = np.fromiter(linked.values(), dtype=np.int64, count=len(linked))
-        order = np.argsort(rows)
-        rows, roots = rows[order], roots[order]
-        folded = self._arrow("SELECT count(*) FROM _distinct WHERE copies > 1", on=on)
-        copies = [
-            self._arrow(
-                "SELECT r.rank, d.rank FROM articles a JOIN _ranked r USING (article_id) "
-                "JOIN _distinct d ON hash(a.fingerprint) = d.digest "
-                "AND a.fingerprint = d.fingerprint "
-                "WHERE d.copies > 1 AND d.digest BETWEEN ? AND ? AND r.rank <> d.rank",
-                [low, high],
-                on=on,
-            )
-            for low, high in _hash_ranges(folded.column(0)[0].as_py(), BAND_PASS)
-        ]
-        members = np.concatenate(
-            [c.column(0).to_numpy() for c in copies] or [np.empty(0, np.int64)]
-        )
-        reps = np.concatenate([c.column(1).to_numpy() for c in copies] or [np.empty(0, np.int64)])
-        if rows.size:
-            at = np.searchsorted(rows, reps).clip(max=rows.size - 1)
-            reps = np.where(rows[at] == reps, roots[at], reps)
-        return np.concatenate([rows, members]), np.concatenate([roots, reps])
-
-    def _ids_of_ranks(self, ranks: np.ndarray, *, on: duckdb.DuckDBPyConnection) -> dict[int, str]:
-        """Rank → article id (``_ranked``, on the connection ``on``), for ``ranks``."""
-        if ranks.size == 0:
-            return {}
-        wanted = pa.table({"rank": pa.array(ranks.astype(np.int64))})
-        with self._registered("_wanted", wanted, on=on):
-            rows = self._arrow(
-                "SELECT rank, article_id FROM _ranked JOIN _wanted USING (rank)", on=on
-            )
-        return dict(zip(rows.column(0).to_pylist(), rows.column(1).to_pylist(), strict=True))
 
     def articles(self) -> Iterator[dict[str, Any]]:
         """The stored articles.jsonl rows, ordered by article id."""

@@ -29,6 +29,7 @@ from pipeline.store import (
     StoreStats,
     _hash_ranges,
     _key_ranges,
+    _out_of_memory,
     analysis_key,
     text_key,
 )
@@ -381,12 +382,13 @@ def test_near_duplicates_in_sql_equal_duplicate_groups(
     mixed: bool,
     exact: float,
 ) -> None:
-    """Read in batches of ``fetch`` rows, sorted ``band_pass`` rows a query, with DuckDB
-    starting at ``memory`` MB; ``mixed`` adds fingerprints of another length and values
-    past 32 bits; ``exact`` is the share of texts copied whole (folded into one row
-    before any banding)."""
+    """Read in batches of ``fetch`` rows, sorted ``band_pass`` rows a file (two files a
+    scan when that is small), with DuckDB starting at ``memory`` MB; ``mixed`` adds
+    fingerprints of another length and values past 32 bits; ``exact`` is the share of
+    texts copied whole (folded into one row before any banding)."""
     monkeypatch.setattr("pipeline.store.FETCH", fetch)
     monkeypatch.setattr("pipeline.store.BAND_PASS", band_pass)
+    monkeypatch.setattr("pipeline.store.SPREAD_FILES", 2 if band_pass < 10 else 16)
     monkeypatch.setattr("pipeline.store.MEMORY_LIMIT_MB", memory)
     texts = _texts_with_copies(150, seed, exact)
     dump = [record(aid, text=text) for aid, text in texts.items()]
@@ -534,16 +536,18 @@ def test_a_query_out_of_memory_is_run_again_with_more(
     assert "DuckDB's limit is now" in caplog.text
 
 
-def test_arrow_batches_out_of_memory_are_run_again_with_more(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr("pipeline.store.MEMORY_LIMIT_MB", 2)
-    with open_store(tmp_path) as store:
-        batches = list(store._batches(_BIG_SORT, on=store.con))
-        assert store.memory_limit_mb > 2
-    assert sum(b.num_rows for b in batches) == 100_000
-    assert batches[0].column(0)[0].as_py() == "x" * 500 + "99999"
-    assert batches[-1].column(0)[-1].as_py() == "x" * 500 + "0"
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (duckdb.OutOfMemoryException("Out of Memory Error: failed to allocate"), True),
+        (OSError("Out of Memory Error: could not allocate block of size 256.0 KiB"), True),
+        (OSError("No space left on device"), False),
+        (duckdb.IOException("Out of Memory Error"), False),
+    ],
+)
+def test_out_of_memory_is_told_from_other_errors(error: Exception, expected: bool) -> None:
+    """An Arrow reader of a DuckDB result raises running out of memory as an OSError."""
+    assert _out_of_memory(error) is expected
 
 
 def test_blocks_are_the_same_when_the_store_starts_with_little_memory(
