@@ -1,13 +1,16 @@
-"""The work file: a kill mid-write leaves a partial last line, which resuming cuts."""
+"""The work file: a kill mid-write leaves a partial last line, which resuming cuts;
+the ids it holds are kept as digests."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline import checkpoint as checkpoint_module
-from pipeline.checkpoint import Checkpoint
+from pipeline.checkpoint import Checkpoint, DoneIds
 
 
 def _work_file(out: Path, data: bytes) -> Path:
@@ -41,7 +44,7 @@ def test_a_partial_line_longer_than_a_read_block_is_cut(
     path = _work_file(tmp_path, complete + b'{"row":{"article_id":"b","text":"' + b"x" * 50)
     ckpt = Checkpoint(tmp_path, resume=True)
     assert path.read_bytes() == complete
-    assert ckpt.done_ids() == {"a"}
+    assert _ids(ckpt) == {"a"}
 
 
 def test_appends_after_a_cut_start_on_a_fresh_line(tmp_path: Path) -> None:
@@ -49,10 +52,31 @@ def test_appends_after_a_cut_start_on_a_fresh_line(tmp_path: Path) -> None:
     ckpt = Checkpoint(tmp_path, resume=True)
     ckpt.append_line('{"row":{"article_id":"b"}}')
     ckpt.close()
-    assert ckpt.done_ids() == {"a", "b"}
+    assert _ids(ckpt) == {"a", "b"}
 
 
 def test_a_fresh_run_starts_an_empty_file(tmp_path: Path) -> None:
     _work_file(tmp_path, b'{"row":{"article_id":"a"}}\n')
     ckpt = Checkpoint(tmp_path, resume=False)
-    assert ckpt.done_ids() == set()
+    assert _ids(ckpt) == set()
+
+
+def _ids(ckpt: Checkpoint) -> set[str]:
+    """The ids ``ckpt.done_ids()`` holds, among those these tests write."""
+    done = ckpt.done_ids()
+    found = {aid for aid in ("a", "b", "c") if aid in done}
+    assert len(done) == len(found)
+    return found
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.text(min_size=0, max_size=12), max_size=40),
+    st.lists(st.text(min_size=0, max_size=12), max_size=40),
+)
+def test_done_ids_hold_exactly_the_ids_given(done: list[str], others: list[str]) -> None:
+    ids = DoneIds(iter(done))
+    assert len(ids) == len(set(done))
+    assert all(aid in ids for aid in done)
+    assert not any(aid in ids for aid in others if aid not in done)
+    assert 3 not in ids
