@@ -530,6 +530,22 @@ def test_for_page_keeps_what_is_shown_and_the_totals() -> None:
     assert (len(fact["evidence"]), fact["evidence_total"]) == (3, 9)
 
 
+def test_a_facts_alternatives_are_not_kept_for_the_page() -> None:
+    """The page never shows a fact's alternatives (a conflict's values are shown in
+    its own section), so the rows kept for it drop them, and their articles."""
+    many = {
+        **FACT_POWER,
+        "alternatives": [
+            {"value": 200.0 + i, "unit": "MW", "evidence": [], "articles": [f"x{i}"]}
+            for i in range(500)
+        ],
+    }
+    row = for_page(many)
+    assert "alternatives" not in row
+    assert row["evidence"] == FACT_POWER["evidence"]
+    assert _page(facts=[many]) == _page(facts=[{**FACT_POWER, "alternatives": []}])
+
+
 def _many_candidates(n: int, chosen: float) -> dict[str, Any]:
     """CONFLICT_STAGE with ``n`` candidates 100, 101, ...; support 1 except every
     seventh (3), and ``chosen`` resolved."""

@@ -114,18 +114,17 @@ def for_page(row: Mapping[str, Any]) -> dict[str, Any]:
 
     A fact stated in thousands of articles carries thousands of evidence sentences;
     the page quotes a few of each and counts the rest (``evidence_total``,
-    ``articles_total``), so a row in memory stays small whatever the dump.
+    ``articles_total``), and drops a fact's alternatives, so a row in memory stays
+    small whatever the dump.
     """
     out = dict(row)
     if "evidence" in row:
         evidence = _evidence_list(row.get("evidence"))
         out["evidence"] = evidence[:_MAX_EVIDENCE_PER_FACT]
         out["evidence_total"] = len(evidence)
-    if isinstance(row.get("alternatives"), list):
-        out["alternatives"] = [
-            {**alt, "evidence": []} if isinstance(alt, Mapping) else alt
-            for alt in row["alternatives"]
-        ]
+    # The page shows a conflict's values in the conflicts section, never a fact's
+    # alternatives: thousands of them would only hold their article ids in memory.
+    out.pop("alternatives", None)
     if isinstance(row.get("candidates"), list):
         shown = shown_candidates(row)
         out["candidates"] = [_candidate_for_page(c) for c in shown]
