@@ -519,13 +519,6 @@ def _hash_ranges(rows: int, per_pass: int) -> list[tuple[int, int]]:
     return [(low, high - 1) for low, high in pairwise(edges)]
 
 
-def _compact(values: np.ndarray) -> np.ndarray:
-    """``values`` as uint32 when they all fit (MinHash values do), else as they are."""
-    if values.size and values.min() >= 0 and values.max() <= np.iinfo(np.uint32).max:
-        return values.astype(np.uint32)
-    return values
-
-
 # --------------------------------------------------------------------------- the store
 
 
