@@ -12,17 +12,15 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import asdict
-from hashlib import blake2b
 from pathlib import Path
 from typing import IO, Any
 
-import numpy as np
-
+from pipeline.idset import IdSet
 from pipeline.types import Claim, Evidence, Normalized, Qualifiers
 
-__all__ = ["Checkpoint", "DoneIds", "claim_from_json", "claim_to_json"]
+__all__ = ["Checkpoint", "claim_from_json", "claim_to_json"]
 
 _TAIL_BLOCK = 1 << 16
 
@@ -47,39 +45,6 @@ def claim_from_json(d: dict[str, Any]) -> Claim:
         confidence=d["confidence"],
         extra=tuple((str(k), str(v)) for k, v in d["extra"]),
     )
-
-
-def _digest(article_id: str) -> bytes:
-    return blake2b(article_id.encode("utf-8"), digest_size=16).digest()
-
-
-class DoneIds:
-    """The distinct article ids of a work file, for ``in`` and ``len``: kept as sorted
-    128-bit digests, 16 bytes an article, where a set of strings would take about a
-    hundred; resuming a dump of millions of articles holds megabytes. Two ids share a
-    digest with a chance of about one in 10**20 for a billion articles."""
-
-    def __init__(self, ids: Iterable[str]) -> None:
-        packed = bytearray()
-        for article_id in ids:
-            packed += _digest(article_id)
-        words = np.frombuffer(packed, dtype=np.uint64).reshape(-1, 2)
-        words = words[np.lexsort((words[:, 1], words[:, 0]))]
-        fresh = np.ones(len(words), dtype=bool)
-        fresh[1:] = (words[1:] != words[:-1]).any(axis=1)
-        self._high = np.ascontiguousarray(words[fresh, 0])
-        self._low = np.ascontiguousarray(words[fresh, 1])
-
-    def __len__(self) -> int:
-        return int(self._high.size)
-
-    def __contains__(self, article_id: object) -> bool:
-        if not isinstance(article_id, str) or not self._high.size:
-            return False
-        high, low = np.frombuffer(_digest(article_id), dtype=np.uint64)
-        first = int(np.searchsorted(self._high, high, side="left"))
-        last = int(np.searchsorted(self._high, high, side="right"))
-        return bool((self._low[first:last] == low).any())
 
 
 class Checkpoint:
@@ -128,9 +93,9 @@ class Checkpoint:
                     row: dict[str, Any] = json.loads(line)
                     yield row
 
-    def done_ids(self) -> DoneIds:
-        """The ids of the articles in the work file (complete lines)."""
-        return DoneIds(str(row["row"]["article_id"]) for row in self)
+    def done_ids(self) -> IdSet:
+        """The ids of the articles in the work file (complete lines), 16 bytes each."""
+        return IdSet(str(row["row"]["article_id"]) for row in self)
 
     def append(self, outcome: dict[str, Any]) -> None:
         self.append_line(json.dumps(outcome, ensure_ascii=False, separators=(",", ":")))

@@ -1,16 +1,13 @@
-"""The work file: a kill mid-write leaves a partial last line, which resuming cuts;
-the ids it holds are kept as digests."""
+"""The work file: a kill mid-write leaves a partial last line, which resuming cuts."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from pipeline import checkpoint as checkpoint_module
-from pipeline.checkpoint import Checkpoint, DoneIds
+from pipeline.checkpoint import Checkpoint
 
 
 def _work_file(out: Path, data: bytes) -> Path:
@@ -67,16 +64,3 @@ def _ids(ckpt: Checkpoint) -> set[str]:
     found = {aid for aid in ("a", "b", "c") if aid in done}
     assert len(done) == len(found)
     return found
-
-
-@settings(max_examples=60, deadline=None)
-@given(
-    st.lists(st.text(min_size=0, max_size=12), max_size=40),
-    st.lists(st.text(min_size=0, max_size=12), max_size=40),
-)
-def test_done_ids_hold_exactly_the_ids_given(done: list[str], others: list[str]) -> None:
-    ids = DoneIds(iter(done))
-    assert len(ids) == len(set(done))
-    assert all(aid in ids for aid in done)
-    assert not any(aid in ids for aid in others if aid not in done)
-    assert 3 not in ids

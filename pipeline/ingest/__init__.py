@@ -15,6 +15,7 @@ import dataclasses
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from pipeline.idset import IdSet
 from pipeline.ingest.dateline import find_published
 from pipeline.ingest.language import detect_language
 from pipeline.ingest.readers import read_file
@@ -26,9 +27,10 @@ __all__ = ["SkippedFile", "detect_language", "find_published", "iter_articles"]
 
 @dataclasses.dataclass(slots=True)
 class _Ids:
-    """Ids handed out so far; a repeat gets the first free ``~n`` suffix (n >= 2)."""
+    """Ids handed out so far (as digests: a dump of millions of ids stays small); a
+    repeat gets the first free ``~n`` suffix (n >= 2)."""
 
-    used: set[str] = dataclasses.field(default_factory=set)
+    used: IdSet = dataclasses.field(default_factory=IdSet)
 
     def unique(self, wanted: str) -> str:
         candidate, n = wanted, 1
