@@ -49,13 +49,15 @@ class IdSet:
     def __contains__(self, article_id: object) -> bool:
         return isinstance(article_id, str) and self._has(_digest(article_id))
 
-    def add(self, article_id: str) -> None:
+    def add(self, article_id: str) -> bool:
+        """Add ``article_id``; whether it was not there yet (one lookup for both)."""
         digest = _digest(article_id)
         if self._has(digest):
-            return
+            return False
         self._recent.add(digest)
         if len(self._recent) >= _FREEZE:
             self._freeze()
+        return True
 
     def _has(self, digest: bytes) -> bool:
         if digest in self._recent:

@@ -34,10 +34,9 @@ class _Ids:
 
     def unique(self, wanted: str) -> str:
         candidate, n = wanted, 1
-        while candidate in self.used:
+        while not self.used.add(candidate):
             n += 1
             candidate = f"{wanted}~{n}"
-        self.used.add(candidate)
         return candidate
 
 
