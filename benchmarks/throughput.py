@@ -31,7 +31,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from pipeline.runner import BATCH_SIZE, analyse_batch
+from pipeline.analyse import analyse_batch
+from pipeline.runner import BATCH_SIZE
 from pipeline.types import Article
 
 PROJECT = Path(__file__).resolve().parent.parent

@@ -1,6 +1,6 @@
 """The worker side of ``--workers N``: what each spawned process runs.
 
-Kept apart from :mod:`pipeline.runner` and light to import: a spawned worker imports
+Kept apart from :mod:`pipeline.analyse` and light to import: a spawned worker imports
 this module before its initializer runs, so nothing here may pull in spaCy. The
 initializer then decides what the analysis may import (:func:`skip_torch`) and the
 first batch loads the models, once per process.
@@ -45,7 +45,7 @@ def init(lang: str, currency: str, model: Path | None) -> None:
 
 def analyse(batch: Sequence[Article]) -> list[str]:
     """One batch's checkpoint lines (serialised here, so the driver only appends)."""
-    from pipeline.runner import analyse_to_lines
+    from pipeline.analyse import analyse_to_lines
 
     return analyse_to_lines(
         batch, lang=_OPTS["lang"], currency=_OPTS["currency"], model=_OPTS["model"]

@@ -13,10 +13,11 @@ from typing import Any
 
 import pytest
 
+from pipeline.analyse import ArticleOutcome, analyse_batch
 from pipeline.distributed import ray_engine
 from pipeline.errors import UsageError
 from pipeline.ingest import iter_articles
-from pipeline.runner import BATCH_SIZE, ArticleOutcome, _batches, analyse_batch
+from pipeline.runner import BATCH_SIZE, _batches
 from pipeline.types import Article, Claim, Evidence, Normalized, Qualifiers, Quarantine
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"

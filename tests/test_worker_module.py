@@ -56,7 +56,7 @@ import json, sys
 if sys.argv[1] == "skip":
     from pipeline.worker import skip_torch
     assert skip_torch()
-from pipeline.runner import analyse_to_lines
+from pipeline.analyse import analyse_to_lines
 from pipeline.types import Article
 text = ("OpenAI investira 2 milliards d'euros dans un campus de 230 MW en Norvège. "
         "Nscale has ordered 100,000 GPUs for the site, which will employ 300 people.")

@@ -6,7 +6,7 @@ a dump of any size is never held in memory. Each window is one Ray Data run::
     from_items(batches) → map_batches(_Analyser, actor pool of `workers`) → iter_rows
 
 One row is one runner batch (its articles as JSON); each actor loads the models once
-(in its constructor) and calls :func:`pipeline.runner.analyse_batch`, the function the
+(in its constructor) and calls :func:`pipeline.analyse.analyse_batch`, the function the
 local engine calls, so both engines give the same outcomes. ``preserve_order`` keeps
 rows in input order, and the driver checks the batch indices as they come back.
 
@@ -29,10 +29,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from pipeline.analyse import ArticleOutcome, analyse_batch
 from pipeline.checkpoint import claim_from_json, claim_to_json
 from pipeline.errors import Errors, UsageError
 from pipeline.lang import available_languages
-from pipeline.runner import ArticleOutcome, analyse_batch
 from pipeline.types import Article, Quarantine
 
 __all__ = [
