@@ -10,7 +10,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 SHARED = PROJECT.parent / "shared"
 SEEDS = SHARED / "seeds"
 PEER_SUITES = SHARED / "peer-suites"
-CORPUS = PROJECT / "corpus"
+CORPUS = PROJECT / "corpus" / "sample"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 GOLD = Path(__file__).resolve().parent / "gold"
 

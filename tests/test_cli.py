@@ -18,7 +18,7 @@ from pipeline.cli.main import main
 from pipeline.ingest import iter_articles
 
 PROJECT = Path(__file__).resolve().parent.parent
-CORPUS = PROJECT / "corpus"
+CORPUS = PROJECT / "corpus" / "sample"
 SEEDS = PROJECT.parent / "shared" / "seeds"
 
 KINDS = {"money", "power", "energy", "count", "percent", "area", "duration", "date"}

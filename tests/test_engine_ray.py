@@ -20,7 +20,7 @@ from pipeline.ingest import iter_articles
 from pipeline.runner import BATCH_SIZE, _batches
 from pipeline.types import Article, Claim, Evidence, Normalized, Qualifiers, Quarantine
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "sample"
 FIELDS = ("row", "mentions", "claims", "fingerprint", "error")
 Results = list[tuple[list[Quarantine], list[ArticleOutcome]]]
 

@@ -13,7 +13,7 @@ from pipeline.facts.qualifiers import _stage_patterns
 from pipeline.facts.subjects import _patterns
 from pipeline.facts.text import PhraseHit, Phrases, compile_phrases, find_phrases, fold
 
-CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "sample"
 
 
 def by_finditer(folded: str, phrases: Phrases, start: int = 0, end: int = -1) -> list[PhraseHit]:

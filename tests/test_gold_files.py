@@ -22,7 +22,7 @@ from pipeline.types import KINDS
 
 TESTS = Path(__file__).resolve().parent
 GOLD = TESTS / "gold"
-CORPUS = TESTS.parent / "corpus"
+CORPUS = TESTS.parent / "corpus" / "sample"
 
 Row = dict[str, Any]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 PROJECT = Path(__file__).resolve().parent.parent
-CORPUS = PROJECT / "corpus"
+CORPUS = PROJECT / "corpus" / "sample"
 COMPARED = ("articles.jsonl", "mentions.jsonl", "facts.jsonl", "conflicts.jsonl")
 WORKERS = (1, 2)
 TIMEOUT_S = 600
