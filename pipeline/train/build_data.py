@@ -102,7 +102,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     gold = ROOT / "tests" / "gold"
-    corpus = {a.id: a.text for a in iter_articles([ROOT / "corpus" / "sample"]) if isinstance(a, Article)}
+    corpus = {
+        a.id: a.text for a in iter_articles([ROOT / "corpus" / "sample"]) if isinstance(a, Article)
+    }
     examples = build_examples(
         DATA / "corpus_entities.yaml",
         corpus,
