@@ -76,11 +76,40 @@ class Errors:
     E009 = "Not a newsfacts run directory (no {name}): {path}"
     E010 = "Claims of one group have different units: {units}"
     E011 = "Invalid option {option}: {detail}"
+    # the run's folder, work file and exits (E012-E049)
+    E012 = "--out {path} is a file, not a folder"
+    E013 = (
+        "{path} is in use by another newsfacts run; wait for it to end or choose another {option}"
+    )
+    E014 = (
+        "Cannot resume the run in {path}: {differences}; give the same inputs and options, "
+        "or run without --resume to start afresh"
+    )
+    E015 = "Cannot resume the run in {path}: {detail}; run without --resume to start afresh"
+    E016 = "Nothing to resume in {path} (no work file): starting a fresh run"
+    E017 = "{count} damaged line(s) of the work file dropped; their articles are analysed again"
+    E018 = "Work file {path}, line {line}: {detail}; line dropped"
+    E019 = "disk full while writing {path}; free space and run again with --resume"
+    E020 = "interrupted; run the same command with --resume to go on"
+    E021 = "no article found in the inputs ({count} files skipped{listing})"
+    E022 = "Cannot lock {path} ({detail}): a second run on it would not be refused"
+    # analysis (E050-E069): windows of long texts
+    E050 = "Window size must be at least 1 character (got {size})"
+    E051 = "Fingerprint chunks must hold at least 1 word (got {words})"
     E400 = "Report input {name}[{index}] is not a JSON object (got {got})"
     E401 = "Report display labels {path} are missing or malformed: {detail}"
     E450 = "Line {line} of {path} is not a JSON object: {detail}"
     E451 = "Unknown peer suite {name!r}; known: {known}"
     E452 = "Peer mapping table {path} is malformed: {detail}"
+    E453 = (
+        "Split {split!r} is a blind split: it is scored once, when a result is reported; "
+        "pass --blind to score it"
+    )
+    E454 = "No split {split!r} in the news corpus {root}; splits: {known}"
+    E455 = (
+        "Run {path} holds none of the {count} articles of split {split!r}; "
+        "run newsfacts on {texts} first"
+    )
     # ingest (E100-E149): quarantine reasons and skipped-file reasons
     E100 = "empty text"
     E101 = "binary content"
@@ -101,6 +130,14 @@ class Errors:
     E116 = "already read through another path: {path}"
     E117 = "unreadable folder: {detail}"
     E118 = "not a regular file or folder"
+    E119 = "record too large: {size:,} bytes (limit {limit:,})"
+    E120 = "record too large: {size:,} characters (limit {limit:,})"
+    E121 = "file too large: more than {limit:,} bytes once decompressed; the rest is not read"
+    E122 = "JSON file too large to read whole: {size:,} bytes (limit {limit:,}); use JSON lines"
+    E123 = "a newsfacts run folder"
+    E124 = "a newsfacts work folder"
+    E125 = "the run's own output folder"
+    E126 = "the run's own output file"
     # extract (E200-E249)
     E200 = "Language data {lang}/{name}.yaml: {detail}"
     E201 = "Unknown unit symbol {unit!r}; known: {known}"
@@ -142,3 +179,7 @@ class Errors:
     E604 = "Fact store {path} is closed"
     E605 = "Fact store {path} holds money normalised to {known}; this run uses {given}"
     E606 = "Fact store {path}: a query ran out of DuckDB's memory ({limit} MB): {detail}"
+    E607 = (
+        "Fact store {path} has schema version {found} and could not be brought up to "
+        "{supported}: {detail}"
+    )

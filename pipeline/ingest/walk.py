@@ -5,6 +5,12 @@ nothing else: depth first, as ``sorted`` puts them). Symbolic links are followed
 link back to a folder being walked is a loop, and a file or folder reached twice
 through links is read once; both are reported as :class:`SkippedFile`, as are broken
 links and files whose extension names no known form.
+
+Outputs of newsfacts are never read back as input: a folder that holds a newsfacts run
+(:data:`RUN_MARKERS`), any ``.newsfacts-work`` folder, and the paths given in ``exclude``
+(the run's own ``--out`` folder and ``--store`` file) are skipped wherever they are met
+(given as an input, or reached while walking one) and reported as :class:`SkippedFile`.
+Paths in skip reports are valid UTF-8: a name that is not shows U+FFFD for a bad byte.
 """
 
 from __future__ import annotations
@@ -12,13 +18,24 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import Errors, InputError
+from pipeline.ingest.decode import utf8_safe
 
-__all__ = ["FORMS", "FileRef", "SkippedFile", "check_inputs", "iter_files", "split_form"]
+__all__ = [
+    "FORMS",
+    "RUN_MARKERS",
+    "WORK_FOLDER",
+    "FileRef",
+    "SkippedFile",
+    "check_inputs",
+    "holds_a_run",
+    "iter_files",
+    "split_form",
+]
 
 # Known endings (lower case, longest first) and the reader form they select.
 FORMS: tuple[tuple[str, str], ...] = (
@@ -34,6 +51,17 @@ FORMS: tuple[tuple[str, str], ...] = (
     (".htm", "html"),
     (".txt", "text"),
     (".md", "text"),
+)
+
+# The hidden work folder of a run: never an input.
+WORK_FOLDER = ".newsfacts-work"
+# A folder holding every name of one of these sets holds a newsfacts run: complete
+# (run.json written last, beside its outputs or its work folder) or cut short in its
+# final phase (outputs beside the work folder, run.json not yet written).
+RUN_MARKERS: tuple[frozenset[str], ...] = (
+    frozenset({"run.json", WORK_FOLDER}),
+    frozenset({"run.json", "articles.jsonl", "facts.jsonl"}),
+    frozenset({WORK_FOLDER, "articles.jsonl"}),
 )
 
 
@@ -67,9 +95,25 @@ def split_form(name: str) -> tuple[str, str] | None:
     return None
 
 
+def _skip(path: Path | str, reason: str) -> SkippedFile:
+    """A skip report whose strings are valid UTF-8 whatever the file name."""
+    return SkippedFile(utf8_safe(str(path)), utf8_safe(reason))
+
+
 def _unknown(path: Path) -> SkippedFile:
     suffix = path.suffix.lower() or "(none)"
-    return SkippedFile(str(path), Errors.E112.format(ext=suffix))
+    return _skip(path, Errors.E112.format(ext=suffix))
+
+
+def holds_a_run(names: Collection[str]) -> bool:
+    """Whether a folder of these entry names holds a newsfacts run (:data:`RUN_MARKERS`)."""
+    present = set(names)
+    return any(markers <= present for markers in RUN_MARKERS)
+
+
+def _resolved(paths: Sequence[Path]) -> frozenset[Path]:
+    """``paths`` resolved as far as they exist (a path not created yet still counts)."""
+    return frozenset(Path(p).resolve(strict=False) for p in paths)
 
 
 def check_inputs(inputs: Sequence[Path]) -> None:
@@ -84,12 +128,12 @@ def _real(path: Path) -> Path | SkippedFile:
     try:
         return path.resolve(strict=True)
     except RuntimeError:
-        return SkippedFile(str(path), Errors.E113)
+        return _skip(path, Errors.E113)
     except FileNotFoundError:
-        return SkippedFile(str(path), Errors.E114)
+        return _skip(path, Errors.E114)
     except OSError as e:
         reason = Errors.E113 if e.errno == errno.ELOOP else Errors.E117.format(detail=e.strerror)
-        return SkippedFile(str(path), reason)
+        return _skip(path, reason)
 
 
 @dataclass(slots=True)
@@ -98,6 +142,7 @@ class _Walk:
 
     skipped: list[SkippedFile]
     seen: dict[Path, Path]
+    exclude: frozenset[Path] = frozenset()
 
     def file(self, path: Path, real: Path, prefix: str) -> Iterator[FileRef]:
         split = split_form(path.name)
@@ -105,7 +150,7 @@ class _Walk:
             self.skipped.append(_unknown(path))
             return
         if real in self.seen:
-            self.skipped.append(SkippedFile(str(path), Errors.E116.format(path=self.seen[real])))
+            self.skipped.append(_skip(path, Errors.E116.format(path=self.seen[real])))
             return
         self.seen[real] = path
         stem, form = split
@@ -115,7 +160,10 @@ class _Walk:
         try:
             names = sorted(os.listdir(folder))
         except OSError as e:
-            self.skipped.append(SkippedFile(str(folder), Errors.E117.format(detail=e.strerror)))
+            self.skipped.append(_skip(folder, Errors.E117.format(detail=e.strerror)))
+            return
+        if holds_a_run(names):
+            self.skipped.append(_skip(folder, Errors.E123))
             return
         for name in names:
             path = folder / name
@@ -131,14 +179,19 @@ class _Walk:
         try:
             mode = real.stat().st_mode
         except OSError as e:
-            self.skipped.append(SkippedFile(str(path), Errors.E117.format(detail=e.strerror)))
+            self.skipped.append(_skip(path, Errors.E117.format(detail=e.strerror)))
             return
-        if stat.S_ISDIR(mode):
+        if real in self.exclude:
+            reason = Errors.E125 if stat.S_ISDIR(mode) else Errors.E126
+            self.skipped.append(_skip(path, reason))
+        elif stat.S_ISDIR(mode):
             if real in ancestors:
-                self.skipped.append(SkippedFile(str(path), Errors.E113))
+                self.skipped.append(_skip(path, Errors.E113))
             elif real in self.seen:
                 first = self.seen[real]
-                self.skipped.append(SkippedFile(str(path), Errors.E116.format(path=first)))
+                self.skipped.append(_skip(path, Errors.E116.format(path=first)))
+            elif real.name == WORK_FOLDER:
+                self.skipped.append(_skip(path, Errors.E124))
             else:
                 self.seen[real] = path
                 yield from self.folder(root, path, ancestors | {real})
@@ -146,15 +199,19 @@ class _Walk:
             parent = path.relative_to(root).parent.as_posix()
             yield from self.file(path, real, "" if parent == "." else f"{parent}/")
         else:
-            self.skipped.append(SkippedFile(str(path), Errors.E118))
+            self.skipped.append(_skip(path, Errors.E118))
 
 
-def iter_files(inputs: Sequence[Path], *, skipped: list[SkippedFile]) -> Iterator[FileRef]:
+def iter_files(
+    inputs: Sequence[Path], *, skipped: list[SkippedFile], exclude: Sequence[Path] = ()
+) -> Iterator[FileRef]:
     """Every readable file of ``inputs`` in a deterministic order; see the module docstring.
 
-    Call :func:`check_inputs` first: a missing input is skipped here, not raised.
+    A path of ``exclude`` (a file or folder, existing or not) is skipped where it is met,
+    as an input or while walking one, a folder with everything inside it. Call
+    :func:`check_inputs` first: a missing input is skipped here, not raised.
     """
-    walk = _Walk(skipped=skipped, seen={})
+    walk = _Walk(skipped=skipped, seen={}, exclude=_resolved(exclude))
     for path in inputs:
         real = _real(path)
         if isinstance(real, SkippedFile):
