@@ -19,7 +19,15 @@ per run in ``runs``.
 Columns are typed (DOUBLE values, INTEGER offsets, qualifiers and evidence as columns);
 rows go in as Arrow batches, a few thousand articles at a time. The schema is
 versioned in ``meta``: a file written by a newer schema raises :class:`StoreError`
-(E600) rather than being misread.
+(E600) rather than being misread; one written by an older schema is migrated in place
+when it is opened (``MIGRATIONS``).
+
+An article's provenance, its ``title`` and ``url``, is kept once, in ``articles``, never
+per claim; claims read back carry it in their evidence. DuckDB finds it for one block
+query at a time (the articles scanned against that query's article ids), so Python
+never holds every article's title. An article stored again unchanged takes the
+provenance given this time where it is known. Strings are stored as valid UTF-8: a
+lone surrogate that reaches the store becomes U+FFFD.
 """
 
 from __future__ import annotations
@@ -46,6 +54,7 @@ from rapidfuzz import fuzz
 from pipeline.errors import Errors, StoreError
 from pipeline.reconcile.duplicates import BandRows, band_starts, linked_rows, whole_buckets
 from pipeline.reconcile.subjects import AliasTable, cluster_subjects
+from pipeline.report.jsonl import safe_text
 from pipeline.types import Claim, Evidence, Normalized, Qualifiers
 
 __all__ = [
@@ -60,7 +69,8 @@ __all__ = [
 
 log = logging.getLogger("newsfacts")
 
-SCHEMA_VERSION: Final = 1
+# 2: ``articles`` gained ``title`` and ``url`` (a version-1 store is migrated on open).
+SCHEMA_VERSION: Final = 2
 DEFAULT_STORE: Final = Path("outputs/newsfacts.duckdb")
 CHUNK: Final = 2000
 FETCH: Final = 10_000
@@ -124,6 +134,8 @@ ARTICLES: Final[tuple[Column, ...]] = (
     ("fingerprint", "BIGINT[]", pa.list_(pa.int64())),
     ("row_json", "VARCHAR NOT NULL", _STR),
     ("added_at", "TIMESTAMP NOT NULL", _TS),
+    ("title", "VARCHAR", _STR),
+    ("url", "VARCHAR", _STR),
 )
 
 MENTIONS: Final[tuple[Column, ...]] = (
@@ -213,8 +225,38 @@ TABLES: Final[dict[str, tuple[Column, ...]]] = {
     "runs": RUNS,
 }
 
-_CLAIM_ORDER: Final = "subject, predicate, article_id, start_char, seq"
-_CLAIM_COLUMNS: Final = ", ".join(name for name, _, _ in CLAIMS[2:])
+# From one schema version to the next: the statements that bring a store up to it.
+MIGRATIONS: Final[dict[int, tuple[str, ...]]] = {
+    2: (
+        "ALTER TABLE articles ADD COLUMN title VARCHAR",
+        "ALTER TABLE articles ADD COLUMN url VARCHAR",
+    ),
+}
+
+
+def _qualified(alias: str, names: Iterable[str]) -> str:
+    return ", ".join(f"{alias}.{name}" for name in names)
+
+
+# What a chunk's articles are looked up and refreshed by.
+_INCOMING: Final[tuple[Column, ...]] = tuple(
+    column
+    for column in ARTICLES
+    if column[0] in {"article_id", "text_key", "analysis_key", "title", "url"}
+)
+# Whether an incoming article ``i`` gives a title or url other than its stored row ``a``'s.
+_NEW_PROVENANCE: Final = (
+    "((i.title IS NOT NULL AND a.title IS DISTINCT FROM i.title) OR "
+    "(i.url IS NOT NULL AND a.url IS DISTINCT FROM i.url))"
+)
+_CLAIM_NAMES: Final = tuple(name for name, _, _ in CLAIMS[2:])
+_ORDER_NAMES: Final = ("subject", "predicate", "article_id", "start_char", "seq")
+# A claims row ``c`` as _claim_of reads it; ``s``, its article, gives its provenance.
+_CLAIM_SELECT: Final = _qualified("c", _CLAIM_NAMES)
+_CLAIM_ORDER: Final = _qualified("c", _ORDER_NAMES)
+_SOURCES: Final = "LEFT JOIN articles s ON s.article_id = c.evidence_article_id"
+_EVIDENCE_ARTICLE: Final = _CLAIM_NAMES.index("evidence_article_id")
+_NO_SOURCE: Final[tuple[str | None, str | None]] = (None, None)
 
 
 def _first_line(error: BaseException) -> str:
@@ -226,11 +268,28 @@ def _ddl(table: str, columns: Sequence[Column]) -> str:
     return f"CREATE TABLE {table} ({body})"
 
 
+def _clean(value: Any) -> Any:
+    """``value`` with every string in it made valid UTF-8 (:func:`safe_text`)."""
+    if isinstance(value, str):
+        return safe_text(value)
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
 def _arrow(columns: Sequence[Column], data: Mapping[str, list[Any]]) -> pa.Table:
-    """An Arrow table of ``data`` in the column types (ints become doubles where declared)."""
+    """An Arrow table of ``data`` in the column types (ints become doubles where declared).
+
+    Arrow refuses a string that is not valid UTF-8: only then are the strings cleaned
+    (a lone surrogate becomes U+FFFD) and the table built again.
+    """
     schema = pa.schema([(name, kind) for name, _, kind in columns])
     try:
-        return pa.Table.from_pydict(dict(data), schema=schema)
+        try:
+            return pa.Table.from_pydict(dict(data), schema=schema)
+        except UnicodeEncodeError:
+            cleaned = {name: [_clean(v) for v in column] for name, column in data.items()}
+            return pa.Table.from_pydict(cleaned, schema=schema)
     except (pa.ArrowInvalid, pa.ArrowTypeError) as e:
         raise StoreError(Errors.E603.format(index="batch", detail=e)) from e
 
@@ -248,8 +307,31 @@ def _digest(obj: list[Any]) -> str:
     return hashlib.sha1(marshal.dumps(obj, 2), usedforsecurity=False).hexdigest()
 
 
+_PROVENANCE: Final = frozenset({"title", "url"})
+
+
+def _without_provenance(claims: list[Any]) -> list[Any]:
+    """``claims`` (JSON dicts) with no ``title``/``url`` in their evidence: the article's
+    provenance is not what its analysis gave, and a key must not change with it."""
+    if not any(
+        type(c) is dict and type(e := c.get("evidence")) is dict and ("title" in e or "url" in e)
+        for c in claims
+    ):
+        return claims
+    out: list[Any] = []
+    for claim in claims:
+        evidence = claim.get("evidence") if isinstance(claim, dict) else None
+        if isinstance(evidence, dict):
+            bare = {k: v for k, v in evidence.items() if k not in _PROVENANCE}
+            out.append({**claim, "evidence": bare})
+        else:
+            out.append(claim)
+    return out
+
+
 def analysis_key(record: Mapping[str, Any]) -> str:
-    """Digest of what the analysis gave: status, reason, language, date, mentions, claims."""
+    """Digest of what the analysis gave: status, reason, language, date, mentions, claims
+    (not the article's title and url, which are its provenance)."""
     row = record["row"]
     return _digest(
         [
@@ -258,7 +340,7 @@ def analysis_key(record: Mapping[str, Any]) -> str:
             row.get("lang"),
             row.get("published"),
             record.get("mentions") or [],
-            record.get("claims") or [],
+            _without_provenance(record.get("claims") or []),
         ]
     )
 
@@ -285,6 +367,8 @@ def _opt_float(x: Any) -> float | None:
 
 
 def _check_record(index: int, record: Any) -> dict[str, Any]:
+    """``record`` checked, as a dict whose article id is valid UTF-8 (the id it is stored
+    and looked up under)."""
     if not isinstance(record, Mapping):
         raise StoreError(Errors.E603.format(index=index, detail="not a JSON object"))
     row = record.get("row")
@@ -292,7 +376,15 @@ def _check_record(index: int, record: Any) -> dict[str, Any]:
         raise StoreError(Errors.E603.format(index=index, detail="no row with an article_id"))
     if not isinstance(row.get("status"), str):
         raise StoreError(Errors.E603.format(index=index, detail="row without a status"))
-    return dict(record)
+    checked = dict(record)
+    article_id = safe_text(row["article_id"])
+    if article_id is not row["article_id"]:
+        checked["row"] = {**row, "article_id": article_id}
+    return checked
+
+
+def _optional_text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _article_values(record: Mapping[str, Any], now: dt.datetime) -> dict[str, Any]:
@@ -312,6 +404,8 @@ def _article_values(record: Mapping[str, Any], now: dt.datetime) -> dict[str, An
         "fingerprint": [int(x) for x in record.get("fingerprint") or ()],
         "row_json": json.dumps(row, ensure_ascii=False, sort_keys=True),
         "added_at": now,
+        "title": _optional_text(row.get("title")),
+        "url": _optional_text(row.get("url")),
     }
 
 
@@ -378,8 +472,9 @@ def _claim_values(article_id: str, seq: int, c: Mapping[str, Any]) -> tuple[Any,
     )
 
 
-def _claim_of(r: Sequence[Any]) -> Claim:
-    """A :class:`Claim` from a row of ``SELECT {_CLAIM_COLUMNS}``."""
+def _claim_of(r: Sequence[Any], source: tuple[str | None, str | None] = _NO_SOURCE) -> Claim:
+    """A :class:`Claim` from a row of ``SELECT {_CLAIM_SELECT}``, its evidence with its
+    article's ``source`` (title, url)."""
     return Claim(
         subject=r[0],
         subject_type=r[1],
@@ -406,6 +501,8 @@ def _claim_of(r: Sequence[Any]) -> Claim:
             value=r[22],
             unit=r[23],
             sentence_start=r[24],
+            title=source[0],
+            url=source[1],
         ),
         published=r[25],
         source_key=r[26],
@@ -568,13 +665,13 @@ class FactStore:
         return self._con
 
     def _open_schema(self) -> None:
+        """Create the tables of a new store; check (and migrate) an existing one's."""
         con = self.con
-        tables = {
-            str(r[0])
-            for r in con.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
-            ).fetchall()
-        }
+        listed = self._arrow(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'",
+            on=con,
+        )
+        tables = {str(name) for name in listed.column(0).to_pylist()}
         if not tables:
             con.begin()
             con.execute(
@@ -591,10 +688,37 @@ class FactStore:
         if "meta" not in tables:
             raise StoreError(Errors.E602.format(path=self.path, tables=", ".join(sorted(tables))))
         found = self.meta().get("schema_version")
-        if found != str(SCHEMA_VERSION):
+        if found is not None and found.isdigit() and 1 <= int(found) < SCHEMA_VERSION:
+            self._migrate(int(found))
+        elif found != str(SCHEMA_VERSION):
             raise StoreError(
                 Errors.E600.format(path=self.path, found=found, supported=SCHEMA_VERSION)
             )
+
+    def _migrate(self, found: int) -> None:
+        """Bring a store of schema version ``found`` up to ``SCHEMA_VERSION``, in one
+        transaction (an error leaves it as it was: StoreError E607)."""
+        con = self.con
+        con.begin()
+        try:
+            for version in range(found + 1, SCHEMA_VERSION + 1):
+                for sql in MIGRATIONS[version]:
+                    con.execute(sql).fetchall()
+            con.execute(
+                "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)]
+            ).fetchall()
+            con.commit()
+        except duckdb.Error as e:
+            with suppress(duckdb.Error):
+                con.rollback()
+            raise StoreError(
+                Errors.E607.format(
+                    path=self.path, found=found, supported=SCHEMA_VERSION, detail=_first_line(e)
+                )
+            ) from e
+        log.info(
+            "fact store %s: schema version %d brought up to %d", self.path, found, SCHEMA_VERSION
+        )
 
     # ----------------------------------------------------------------- reading
 
@@ -695,10 +819,15 @@ class FactStore:
                 cur.close()
 
     def claims(self) -> Iterator[Claim]:
-        """Every stored claim, ordered by subject, predicate, article id and offset."""
-        sql = f"SELECT {_CLAIM_COLUMNS} FROM claims ORDER BY {_CLAIM_ORDER}"  # noqa: S608
+        """Every stored claim, ordered by subject, predicate, article id and offset, its
+        evidence with its article's title and url."""
+        sql = (
+            f"SELECT {_CLAIM_SELECT}, s.title, s.url FROM claims c {_SOURCES} "  # noqa: S608
+            f"ORDER BY {_CLAIM_ORDER}"
+        )
+        width = len(_CLAIM_NAMES)
         for r in self._stream(sql):
-            yield _claim_of(r)
+            yield _claim_of(r[:width], (r[width], r[width + 1]))
 
     def subject_names(
         self, *, scorer: Scorer = fuzz.token_sort_ratio, aliases: AliasTable | None = None
@@ -722,7 +851,9 @@ class FactStore:
         canonicalised as :func:`pipeline.reconcile.reconcile` would over all claims.
         ``per_predicate`` cuts finer, one block per subject, predicate and normalised
         unit — the groups reconciliation resolves independently — so that the largest
-        block in memory is one fact's claims, not a much-cited company's.
+        block in memory is one fact's claims, not a much-cited company's. Evidence
+        carries its article's title and url; Python holds those of one query's articles
+        at a time (at most ``BLOCK_CLAIMS``), never every article's.
         """
         names = self.subject_names(scorer=scorer, aliases=aliases)
         mapping = pa.Table.from_pydict(
@@ -738,23 +869,47 @@ class FactStore:
         )
         count = f"SELECT {cut}, count(*) FROM {named} GROUP BY ALL ORDER BY {cut}"  # noqa: S608
         ranges = list(_key_ranges(self._stream(count, views=views), BLOCK_CLAIMS))
-        columns = cut.split(", ")
+        columns = [f"c.{name}" for name in cut.split(", ")]
+        keys = ", ".join(columns)
+        within = f"{_from_key(columns, '>')} AND {_from_key(columns, '<')}"
         sql = (
-            f"SELECT {cut}, {_CLAIM_COLUMNS} FROM {named} "  # noqa: S608
-            f"WHERE {_from_key(columns, '>')} AND {_from_key(columns, '<')} "
-            f"ORDER BY {cut}, {_CLAIM_ORDER}"
+            f"SELECT {keys}, {_CLAIM_SELECT} FROM {named} c "  # noqa: S608
+            f"WHERE {within} ORDER BY {keys}, {_CLAIM_ORDER}"
         )
+        # The provenance of the range's articles, when they have one (none is looked for
+        # in a store that holds none): DuckDB hashes the range's article ids and scans
+        # the articles against them. A join in the range query itself would hash every
+        # article (their titles) for each range.
+        known = (
+            "SELECT s.article_id, s.title, s.url FROM articles s "  # noqa: S608
+            "WHERE (s.title IS NOT NULL OR s.url IS NOT NULL) AND s.article_id IN "
+            f"(SELECT c.evidence_article_id FROM {named} c WHERE {within})"
+        )
+        provenance = self._arrow(
+            "SELECT EXISTS (SELECT 1 FROM articles WHERE title IS NOT NULL OR url IS NOT NULL)",
+            on=self.con,
+        )
+        any_known = bool(provenance.column(0)[0].as_py())
         for low, high in ranges:
             params = (*_key_params(low), *_key_params(high))
+            sources = {
+                str(aid): (title, url)
+                for aid, title, url in (
+                    self._stream(known, views=views, params=params) if any_known else ()
+                )
+            }
             rows = self._stream(sql, views=views, params=params)
             for _, block in groupby(rows, key=lambda r: r[:width]):
-                yield [_claim_of(r[width:]) for r in block]
+                yield [
+                    _claim_of(r[width:], sources.get(r[width + _EVIDENCE_ARTICLE], _NO_SOURCE))
+                    for r in block
+                ]
 
     def fingerprints(self) -> dict[str, tuple[int, ...]]:
         """Article id → MinHash fingerprint, for every stored article that has one."""
-        rows = self.con.execute(
+        rows = self._stream(
             "SELECT article_id, fingerprint FROM articles WHERE len(fingerprint) > 0"
-        ).fetchall()
+        )
         return {str(aid): tuple(int(x) for x in fp) for aid, fp in rows}
 
     def near_duplicates(self, *, threshold: float = 0.8) -> dict[str, str]:
@@ -960,9 +1115,12 @@ class FactStore:
                 self._more_memory(e)
 
     def articles(self) -> Iterator[dict[str, Any]]:
-        """The stored articles.jsonl rows, ordered by article id."""
-        for (row,) in self._stream("SELECT row_json FROM articles ORDER BY article_id"):
+        """The stored articles.jsonl rows, ordered by article id, each with the article's
+        latest known ``title`` and ``url``."""
+        sql = "SELECT row_json, title, url FROM articles ORDER BY article_id"
+        for row, title, url in self._stream(sql):
             parsed: dict[str, Any] = json.loads(row)
+            parsed["title"], parsed["url"] = title, url
             yield parsed
 
     def facts(self) -> list[dict[str, Any]]:
@@ -1069,31 +1227,32 @@ class FactStore:
 
         The temporary table ``_added_ids`` holds the ids of this call's earlier chunks: an id
         given again is not counted twice as an article (its rows are still replaced when
-        they changed). The chunk's ids join it in the chunk's transaction.
+        they changed). The chunk's ids join it in the chunk's transaction. An unchanged
+        article whose title or url is given and differs takes the new ones.
         """
         con = self.con
         now = _utcnow()
         articles = [_article_values(r, now) for r in chunk.values()]
-        keys = pa.Table.from_pydict(
-            {
-                "article_id": [a["article_id"] for a in articles],
-                "text_key": [a["text_key"] for a in articles],
-                "analysis_key": [a["analysis_key"] for a in articles],
-            },
-            schema=pa.schema([("article_id", _STR), ("text_key", _STR), ("analysis_key", _STR)]),
-        )
+        keys = _arrow(_INCOMING, {name: [a[name] for a in articles] for name, _, _ in _INCOMING})
         with self._registered("_incoming", keys):
             stored = con.execute(
-                "SELECT i.article_id, a.text_key = i.text_key AND a.analysis_key = i.analysis_key "
-                "FROM _incoming i JOIN articles a USING (article_id)"
+                "SELECT i.article_id, a.text_key = i.text_key AND a.analysis_key = i.analysis_key, "  # noqa: S608
+                f"{_NEW_PROVENANCE} FROM _incoming i JOIN articles a USING (article_id)"
             ).fetchall()
+            if any(same and newer for _, same, newer in stored):
+                con.execute(
+                    "UPDATE articles a SET title = coalesce(i.title, a.title), "  # noqa: S608
+                    "url = coalesce(i.url, a.url) FROM _incoming i "
+                    "WHERE a.article_id = i.article_id AND a.text_key = i.text_key "
+                    f"AND a.analysis_key = i.analysis_key AND {_NEW_PROVENANCE}"
+                ).fetchall()
             added = con.execute(
                 "SELECT article_id FROM _incoming JOIN _added_ids USING (article_id)"
             )
             earlier = {str(aid) for (aid,) in added.fetchall()}
             con.execute("INSERT INTO _added_ids SELECT article_id FROM _incoming").fetchall()
-        same = {str(aid) for aid, equal in stored if equal}
-        changed = sorted(str(aid) for aid, equal in stored if not equal)
+        same = {str(aid) for aid, equal, _ in stored if equal}
+        changed = sorted(str(aid) for aid, equal, _ in stored if not equal)
         removed = self._remove(changed)
         fresh = [a for a in articles if a["article_id"] not in same]
         mention_rows: list[tuple[Any, ...]] = []
@@ -1146,7 +1305,7 @@ class FactStore:
             return
         batch = _arrow(columns, data)
         with self._registered("_batch", batch):
-            self.con.execute(f"INSERT INTO {table} SELECT * FROM _batch").fetchall()  # noqa: S608
+            self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _batch").fetchall()  # noqa: S608
 
     def record_facts(
         self,

@@ -47,13 +47,18 @@ class Article:
 
 @dataclass(frozen=True, slots=True)
 class Quarantine:
-    """A record that could not be processed, with a human-readable reason."""
+    """A record that could not be processed, with a human-readable reason.
+
+    ``title`` and ``url`` are the record's own when it was read far enough to know them.
+    """
 
     id: str
     source: str
     reason: str
     published: str | None = None
     lang: str | None = None
+    title: str | None = None
+    url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +126,12 @@ class Mention:
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """Where a figure was read: SPEC's evidence object."""
+    """Where a figure was read: SPEC's evidence object.
+
+    ``title`` and ``url`` are the article's (its provenance, ``None`` when unknown): they
+    are not part of what the figure says, so they never enter an id nor a comparison
+    (``==``) of evidence or claims; the fact store fills them in when it reads claims back.
+    """
 
     article_id: str
     start: int
@@ -131,6 +141,8 @@ class Evidence:
     value: float
     unit: str
     sentence_start: int = 0
+    title: str | None = field(default=None, compare=False)
+    url: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -434,6 +434,8 @@ EVIDENCE_KEYS = {
     "sentence": str,
     "value": float,
     "unit": str,
+    "title": (str, type(None)),
+    "url": (str, type(None)),
 }
 QUALIFIER_KEYS = {"stage", "time", "approx", "bound"}
 FACT_KEYS = {

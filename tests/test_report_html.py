@@ -20,6 +20,7 @@ from pipeline.report.html import (
     locate,
     render_html,
     shown_candidates,
+    source_link,
 )
 from pipeline.report.spool import articles_of
 
@@ -227,12 +228,14 @@ class _TagChecker(HTMLParser):
         self.errors: list[str] = []
         self.doctypes = 0
         self.opened: list[str] = []
+        self.attrs: list[tuple[str, dict[str, str | None]]] = []
 
     def handle_decl(self, decl: str) -> None:
         self.doctypes += decl.lower().startswith("doctype")
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.opened.append(tag)
+        self.attrs.append((tag, dict(attrs)))
         if tag not in _VOID:
             self.stack.append(tag)
 
@@ -262,8 +265,33 @@ def _check(page: str) -> _TagChecker:
     return checker
 
 
-@pytest.mark.parametrize("inputs", [FULL, EMPTY, NO_CONFLICTS], ids=["full", "empty", "no-conf"])
+def _titled(evidence: Mapping[str, Any], title: Any, url: Any) -> dict[str, Any]:
+    return {**evidence, "title": title, "url": url}
+
+
+EV_A_TITLED = _titled(EV_A, "Stargate Norway : 230 MW", "https://example.com/fr-001")
+EV_B_TITLED = _titled(EV_B, "Stargate grows", "http://example.org/en-002?x=1&y=2")
+TITLED = {
+    **FULL,
+    "facts": [{**FACT_POWER, "evidence": [EV_B_TITLED]}, FACT_MONEY],
+    "conflicts": [
+        {
+            **CONFLICT_STAGE,
+            "candidates": [
+                {**CONFLICT_STAGE["candidates"][0], "evidence": [EV_A_TITLED]},
+                {**CONFLICT_STAGE["candidates"][1], "evidence": [EV_B_TITLED]},
+            ],
+        }
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    "inputs", [FULL, EMPTY, NO_CONFLICTS, TITLED], ids=["full", "empty", "no-conf", "titled"]
+)
 def test_page_is_one_self_contained_document(inputs: Mapping[str, Any]) -> None:
+    """Nothing is loaded from outside the page; the only links out are sources, each an
+    ``<a>`` opened apart from the page."""
     page = render_html(**inputs)
     checker = _check(page)
     assert page.startswith("<!DOCTYPE html>")
@@ -272,7 +300,11 @@ def test_page_is_one_self_contained_document(inputs: Mapping[str, Any]) -> None:
     assert checker.opened.count("body") == 1
     assert checker.errors == []
     assert checker.stack == []
-    assert not _URL_ATTR.search(page)
+    assert not _URL_ATTR.search(page.replace('<a href="http', '<a x="http'))
+    outside = [(tag, a) for tag, a in checker.attrs if "//" in (a.get("href") or "")]
+    assert all(tag == "a" and a.get("rel") == "noopener noreferrer" for tag, a in outside)
+    assert len(outside) == (3 if inputs is TITLED else 0)
+    assert not any("src" in a for _, a in checker.attrs)
     assert "<link" not in page
     assert "@import" not in page
     assert "url(" not in page
@@ -590,3 +622,86 @@ def test_a_quote_cites_its_article_with_date_and_language() -> None:
     page = _page()
     assert "<cite><code>fr-001</code> · 2025-10-16 · fr</cite>" in page
     assert "<cite><code>en-002</code> · en</cite>" in page
+
+
+# --------------------------------------------------------------------------- sources
+
+
+@pytest.mark.parametrize(
+    ("title", "url", "expected"),
+    [
+        (
+            "Le titre",
+            "https://example.com/a",
+            '<a href="https://example.com/a" rel="noopener noreferrer" target="_blank">'
+            "Le titre</a>",
+        ),
+        (
+            None,
+            "HTTP://example.com/b",
+            '<a href="HTTP://example.com/b" rel="noopener noreferrer" target="_blank">'
+            "HTTP://example.com/b</a>",
+        ),
+        (
+            f"{EVIL} & co",
+            'https://example.com/?a=1&b="x"',
+            '<a href="https://example.com/?a=1&amp;b=&quot;x&quot;" rel="noopener noreferrer"'
+            f' target="_blank">{ESCAPED_EVIL} &amp; co</a>',
+        ),
+        ("Le titre", "javascript:alert(1)", "Le titre"),
+        ("Le titre", " javascript:alert(1)", "Le titre"),
+        ("Le titre", "  https://example.com/a", "Le titre"),
+        ("Le titre", "data:text/html,<b>x</b>", "Le titre"),
+        ("Le titre", "https:///nohost", "Le titre"),
+        ("Le titre", "ftp://example.com/a", "Le titre"),
+        (None, "javascript:alert(1)", "javascript:alert(1)"),
+        ("Le titre", None, "Le titre"),
+        ("  Un\n titre\t sur  deux lignes ", None, "Un titre sur deux lignes"),
+        (" " * 1000 + "Titre", None, "Titre"),
+        ("Titre" + " " * 1000 + "suite", None, "Titre…"),
+        ("Le titre", 42, "Le titre"),
+        (None, None, ""),
+        ("   ", None, ""),
+    ],
+)
+def test_source_link_links_only_web_urls_and_escapes(title: Any, url: Any, expected: str) -> None:
+    assert source_link(title, url) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "url", "text", "linked"),
+    [(200, 2048, 200, True), (201, 2049, 200, False), (10**7, 10**6, 200, False)],
+)
+def test_a_long_title_is_shortened_and_a_long_url_not_linked(
+    title: int, url: int, text: int, linked: bool
+) -> None:
+    href = "https://example.com/" + "u" * (url - len("https://example.com/"))
+    link = source_link("t" * title, href)
+    shown = re.sub(r"<[^>]*>", "", link)
+    assert len(shown) == text
+    assert shown.endswith("…") == (title > text)
+    assert ("href" in link) == linked
+
+
+def test_each_quote_links_its_source() -> None:
+    page = _page(**TITLED)
+    assert (
+        '<cite><code>fr-001</code> · <a href="https://example.com/fr-001" '
+        'rel="noopener noreferrer" target="_blank">Stargate Norway : 230 MW</a> · '
+        "2025-10-16 · fr</cite>"
+    ) in page
+    assert 'href="http://example.org/en-002?x=1&amp;y=2"' in page
+    assert page.count(">Stargate grows</a>") == 2  # its conflict candidate and its fact
+
+
+@pytest.mark.parametrize(
+    ("title", "url", "shown"),
+    [
+        ("Page perdue", "https://example.com/lost", '<br><a href="https://example.com/lost"'),
+        ("Page perdue", None, "<br>Page perdue</td>"),
+        (None, None, "dump.jsonl:9</td>"),
+    ],
+)
+def test_a_quarantined_article_names_its_source(title: Any, url: Any, shown: str) -> None:
+    articles = [*ARTICLES[:2], {**ARTICLES[2], "title": title, "url": url}]
+    assert shown in _page(articles=articles)

@@ -19,8 +19,10 @@ from pipeline.report.tables import (
     format_qualifiers,
     format_quantity,
     labels,
+    sources,
     summary_rows,
     summary_table,
+    web_url,
 )
 
 CONFLICT: dict[str, Any] = {
@@ -322,3 +324,76 @@ def test_a_conflict_with_many_candidates_is_cut_in_the_terminal_too() -> None:
     assert "w11, … 8 more" in text
     assert "w12" not in text
     assert "a39" not in text  # not among the 10 shown
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def _ev(article: str, title: Any = None, url: Any = None) -> dict[str, Any]:
+    return {"article_id": article, "title": title, "url": url}
+
+
+@pytest.mark.parametrize(
+    ("evidence", "expected"),
+    [
+        (
+            [_ev("a", "Titre A", "https://a.example/1"), _ev("b", "Titre B"), _ev("c")],
+            [("Titre A", "https://a.example/1"), ("Titre B", None)],
+        ),
+        (
+            [
+                _ev("a", "Titre A", "https://a.example/1"),
+                _ev("a", "Titre A", "https://a.example/1"),
+            ],
+            [("Titre A", "https://a.example/1")],
+        ),
+        ([_ev("a", None, "javascript:alert(1)")], [("javascript:alert(1)", None)]),
+        ([_ev("a", None, "http://b.example/x")], [("http://b.example/x", "http://b.example/x")]),
+        ([{"article_id": "a"}, "not a mapping"], []),
+        ("not a list", []),
+    ],
+)
+def test_sources_are_distinct_and_link_only_web_urls(
+    evidence: Any, expected: list[tuple[str, str | None]]
+) -> None:
+    assert sources(evidence) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://example.com/a", "https://example.com/a"),
+        ("HTTPS://EXAMPLE.COM", "HTTPS://EXAMPLE.COM"),
+        (" https://example.com/a", None),
+        ("javascript:alert(1)", None),
+        ("https:///path", None),
+        ("https://" + "x" * 3000, None),
+        (None, None),
+        (12, None),
+    ],
+)
+def test_web_url(url: Any, expected: str | None) -> None:
+    assert web_url(url) == expected
+
+
+@pytest.mark.parametrize("n_sources", [1, 3, 5])
+def test_the_conflicts_table_names_each_candidates_sources(n_sources: int) -> None:
+    evidence = [_ev(f"a{i}", f"Titre {i}", f"https://example.com/{i}") for i in range(n_sources)]
+    candidate = {**CONFLICT["candidates"][0], "evidence": evidence}
+    conflict = {**CONFLICT, "candidates": [candidate, CONFLICT["candidates"][1]]}
+    console = Console(record=True, width=200)
+    console.print(conflicts_table([conflict]))
+    text = console.export_text()
+    shown = min(n_sources, 3)
+    assert "sources: " + "; ".join(f"Titre {i}" for i in range(shown)) in text
+    assert (f"{n_sources - 3:,} more" in text) == (n_sources > 3)
+    assert text.count("sources:") == 1  # the other candidate's evidence names no source
+
+
+def test_source_titles_are_links_in_the_terminal() -> None:
+    candidate = {**CONFLICT["candidates"][0], "evidence": [_ev("a", "Titre", "https://x.example/")]}
+    console = Console(record=True, width=200, force_terminal=True, color_system="truecolor")
+    console.print(conflicts_table([{**CONFLICT, "candidates": [candidate]}]))
+    rendered = console.export_text(styles=True)
+    assert "\x1b]8;" in rendered
+    assert "https://x.example/" in rendered

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import random
 from collections import Counter
 from collections.abc import Sequence
@@ -385,11 +386,17 @@ def test_near_duplicates_in_sql_equal_duplicate_groups(
     """Read in batches of ``fetch`` rows, sorted ``band_pass`` rows a file (two files a
     scan when that is small), with DuckDB starting at ``memory`` MB; ``mixed`` adds
     fingerprints of another length and values past 32 bits; ``exact`` is the share of
-    texts copied whole (folded into one row before any banding)."""
+    texts copied whole (folded into one row before any banding).
+
+    The dump is added at the store's usual limit, and the store opened again at
+    ``memory`` MB: every statement of ``near_duplicates`` runs again with more memory
+    when DuckDB runs out, but an atomic ``add_outcomes`` cannot (E606), and the 150
+    articles in one transaction need about as much as 1 MB, more or less from one run
+    to the next.
+    """
     monkeypatch.setattr("pipeline.store.FETCH", fetch)
     monkeypatch.setattr("pipeline.store.BAND_PASS", band_pass)
     monkeypatch.setattr("pipeline.store.SPREAD_FILES", 2 if band_pass < 10 else 16)
-    monkeypatch.setattr("pipeline.store.MEMORY_LIMIT_MB", memory)
     texts = _texts_with_copies(150, seed, exact)
     dump = [record(aid, text=text) for aid, text in texts.items()]
     for i, (r, text) in enumerate(zip(dump, texts.values(), strict=True)):
@@ -401,6 +408,9 @@ def test_near_duplicates_in_sql_equal_duplicate_groups(
     with open_store(tmp_path) as store:
         store.add_outcomes(dump)
         full = duplicate_groups(store.fingerprints())
+    monkeypatch.setattr("pipeline.store.MEMORY_LIMIT_MB", memory)
+    with open_store(tmp_path) as store:
+        assert store.memory_limit_mb == memory
         found = store.near_duplicates()
     assert {aid: found.get(aid, aid) for aid in full} == full
     assert any(rep != aid for aid, rep in found.items())
@@ -704,3 +714,167 @@ def test_integer_figures_come_back_as_floats(tmp_path: Path) -> None:
         (got,) = store.claims()
     assert isinstance(got.value, float)
     assert got.value == 230.0
+
+
+# --------------------------------------------------------------------------- provenance
+
+
+def titled(r: dict[str, Any], title: str | None, url: str | None) -> dict[str, Any]:
+    """``r`` whose articles.jsonl row carries ``title`` and ``url``."""
+    return {**r, "row": {**r["row"], "title": title, "url": url}}
+
+
+def _sources_of(claims: Sequence[Claim]) -> dict[str, tuple[str | None, str | None]]:
+    return {c.evidence.article_id: (c.evidence.title, c.evidence.url) for c in claims}
+
+
+TITLES = {
+    "a1": ("Stargate Norway à Narvik", "https://example.com/a1"),
+    "a2": ("Nordlys lève 1 milliard", None),
+}
+TITLED_A = [titled(r, *TITLES.get(r["row"]["article_id"], (None, None))) for r in DUMP_A]
+
+
+@pytest.mark.parametrize("read", ["claims", "blocks", "blocks_per_predicate"])
+def test_claims_read_back_carry_their_articles_title_and_url(tmp_path: Path, read: str) -> None:
+    with open_store(tmp_path) as store:
+        store.add_outcomes(TITLED_A)
+        if read == "claims":
+            claims = list(store.claims())
+        else:
+            per_predicate = read == "blocks_per_predicate"
+            blocks = store.claims_by_subject(per_predicate=per_predicate)
+            claims = [c for block in blocks for c in block]
+        columns = {r[0] for r in store.con.execute("DESCRIBE claims").fetchall()}
+    assert _sources_of(claims) == TITLES
+
+    def where(c: Claim) -> tuple[str, int]:
+        return c.evidence.article_id, c.evidence.start
+
+    assert sorted(claims, key=where) == sorted(claims_of(DUMP_A), key=where)
+    assert not {"title", "url"} & columns  # kept once per article, not per claim
+
+
+@pytest.mark.parametrize("title", ["Un titre", None])
+def test_fact_ids_do_not_depend_on_titles(tmp_path: Path, title: str | None) -> None:
+    with open_store(tmp_path / "plain") as plain, open_store(tmp_path / "titled") as other:
+        plain.add_outcomes(DUMP_A)
+        other.add_outcomes([titled(r, title, "https://example.com/x") for r in DUMP_A])
+        ids = [f.fact_id for f in reconcile(plain.claims()).facts]
+        assert [f.fact_id for f in reconcile(other.claims()).facts] == ids
+
+
+def test_stored_articles_rows_carry_title_and_url(tmp_path: Path) -> None:
+    with open_store(tmp_path) as store:
+        store.add_outcomes(TITLED_A)
+        rows = {a["article_id"]: (a["title"], a["url"]) for a in store.articles()}
+    assert rows == {**TITLES, "q1": (None, None)}
+
+
+@pytest.mark.parametrize(
+    ("then", "expected"),
+    [
+        (("New title", "https://example.com/new"), ("New title", "https://example.com/new")),
+        (
+            (None, "https://example.com/new"),
+            ("Stargate Norway à Narvik", "https://example.com/new"),
+        ),
+        ((None, None), ("Stargate Norway à Narvik", "https://example.com/a1")),
+    ],
+)
+def test_an_unchanged_article_takes_the_provenance_given_again(
+    tmp_path: Path, then: tuple[str | None, str | None], expected: tuple[str, str]
+) -> None:
+    """Same content: the article is not replaced (no support added), but a title or url
+    given again replaces the stored one; one not given keeps it."""
+    with open_store(tmp_path) as store:
+        store.add_outcomes(TITLED_A)
+        stats = store.add_outcomes([titled(DUMP_A[0], *then)])
+        claims = list(store.claims())
+        row = next(a for a in store.articles() if a["article_id"] == "a1")
+    assert stats == StoreStats(articles_unchanged=1)
+    assert _sources_of(claims)["a1"] == expected
+    assert (row["title"], row["url"]) == expected
+
+
+def test_provenance_in_claims_does_not_change_the_analysis_key() -> None:
+    bare = record("a1", [make_claim("Nordlys", article="a1")])
+    for claim in bare["claims"]:
+        claim["evidence"].pop("title", None)
+        claim["evidence"].pop("url", None)
+    with_provenance = record("a1", [make_claim("Nordlys", article="a1")])
+    for claim in with_provenance["claims"]:
+        claim["evidence"].update(title="T", url="https://example.com")
+    assert analysis_key(bare) == analysis_key(with_provenance)
+    assert text_key(bare) == text_key(with_provenance)
+
+
+def _as_version_1(path: Path) -> None:
+    """Make the store at ``path`` look as a schema-version-1 store (no title, no url)."""
+    con = duckdb.connect(str(path))
+    con.execute("ALTER TABLE articles DROP COLUMN title")
+    con.execute("ALTER TABLE articles DROP COLUMN url")
+    con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    con.close()
+
+
+def test_a_version_1_store_is_migrated_in_place(tmp_path: Path) -> None:
+    with open_store(tmp_path) as store:
+        store.add_outcomes(DUMP_A)
+    _as_version_1(tmp_path / "facts.duckdb")
+    with open_store(tmp_path) as store:
+        assert store.meta()["schema_version"] == str(SCHEMA_VERSION) == "2"
+        assert list(store.claims()) == claims_of(DUMP_A)
+        assert all(c.evidence.title is None for c in store.claims())
+        stats = store.add_outcomes([*TITLED_A, *DUMP_B])
+        assert _sources_of(list(store.claims()))["a1"] == TITLES["a1"]
+    assert stats == StoreStats(
+        articles_added=2, articles_unchanged=3, mentions_added=2, claims_added=2
+    )
+
+
+def test_a_failed_migration_is_a_store_error_and_changes_nothing(tmp_path: Path) -> None:
+    with open_store(tmp_path) as store:
+        store.add_outcomes(DUMP_A)
+    path = tmp_path / "facts.duckdb"
+    _as_version_1(path)
+    con = duckdb.connect(str(path))
+    con.execute("ALTER TABLE articles ADD COLUMN url VARCHAR")  # the second step will fail
+    con.close()
+    with pytest.raises(StoreError, match=r"schema version 1 and could not be brought up to 2"):
+        FactStore(path)
+    con = duckdb.connect(str(path))
+    version = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+    columns = {r[0] for r in con.execute("DESCRIBE articles").fetchall()}
+    con.close()
+    assert version == [("1",)]
+    assert "title" not in columns
+
+
+LONE = "\ud800"
+
+
+@pytest.mark.parametrize("where", ["article_id", "title", "sentence", "subject"])
+def test_lone_surrogates_are_stored_as_replacement_characters(tmp_path: Path, where: str) -> None:
+    aid = f"s{LONE}" if where == "article_id" else "s1"
+    subject = f"Nordlys {LONE}" if where == "subject" else "Nordlys"
+    r = titled(record(aid, [make_claim(subject, article=aid)], text="Un texte."), "T", None)
+    if where == "title":
+        r = titled(r, f"Titre {LONE}", None)
+    if where == "sentence":
+        r["claims"][0]["evidence"]["sentence"] = f"Phrase {LONE}."
+    with open_store(tmp_path) as store:
+        assert store.add_outcomes([r]).claims_added == 1
+        assert store.add_outcomes([r]) == StoreStats(articles_unchanged=1)
+        (claim,) = store.claims()
+        (row,) = store.articles()
+    shown: str | None = {
+        "article_id": claim.evidence.article_id,
+        "title": claim.evidence.title,
+        "sentence": claim.evidence.sentence,
+        "subject": claim.subject,
+    }[where]
+    assert shown is not None
+    assert "\ufffd" in shown
+    assert LONE not in json.dumps(row, ensure_ascii=False)
+    assert row["article_id"] == claim.evidence.article_id

@@ -2,7 +2,9 @@
 
 Keys are exactly SPEC's. Extra keys, which SPEC allows: ``qualifiers`` carries
 ``counterparty``, ``location`` and ``scope`` when they are known; a conflict carries
-``type`` (its conflict type) and ``notes`` (e.g. ``"230 + 290 = 520"``).
+``type`` (its conflict type) and ``notes`` (e.g. ``"230 + 290 = 520"``); every evidence
+object carries its article's ``title`` and ``url`` (``null`` when unknown), so that a
+reader can get back to the source.
 Conflict candidates are in the conflict's ``unit`` (the group's normalized unit); a
 fact and its alternatives are in the unit their figure was stated in.
 """
@@ -40,7 +42,7 @@ def qualifiers_to_json(q: Qualifiers) -> dict[str, Any]:
 
 
 def evidence_to_json(e: Evidence) -> dict[str, Any]:
-    """SPEC's evidence object."""
+    """SPEC's evidence object, with the source's ``title`` and ``url``."""
     return {
         "article_id": e.article_id,
         "start": e.start,
@@ -49,6 +51,8 @@ def evidence_to_json(e: Evidence) -> dict[str, Any]:
         "sentence": e.sentence,
         "value": float(e.value),
         "unit": e.unit,
+        "title": e.title,
+        "url": e.url,
     }
 
 

@@ -1,14 +1,18 @@
 """The self-contained HTML report of a run (``report.html``).
 
 One page, no network: the stylesheet, the charts (SVG) and a few lines of filtering
-script are inline, and no ``src``/``href`` points outside the page. Conflicts come
-first, each with its resolution, a chart of the candidate values and the highlighted
-sentences of every source; then the facts grouped by subject; then the run summary.
+script are inline, and no ``src`` points outside the page. Conflicts come first, each
+with its resolution, a chart of the candidate values and the highlighted sentences of
+every source; then the facts grouped by subject; then the run summary. Each quote
+cites its source: the article id, its title as a link to its url (only an ``http(s)``
+url becomes a link, opened apart from the page: ``rel="noopener noreferrer"``), its
+date and language.
 
 Every string that comes from an article or a record (text, sentences, subjects, ids,
-reasons) goes through :func:`html.escape`. The page is a stream of parts
-(:func:`html_parts`), written to disk as it is made (:func:`write_html`) or joined once
-(:func:`render_html`), so 10 000 facts render in linear time.
+reasons, titles, urls) goes through :func:`html.escape`. The page is a stream of parts
+(:func:`html_parts`), written to disk as it is made (:func:`write_html`, as UTF-8: a
+lone surrogate becomes U+FFFD) or joined once (:func:`render_html`), so 10 000 facts
+render in linear time.
 
 A page stays readable whatever the size of the dump: it shows at most
 ``MAX_CONFLICTS`` conflicts and ``MAX_FACTS`` facts — those cited by the most articles —
@@ -26,6 +30,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from pipeline.report.jsonl import utf8
 from pipeline.report.spool import articles_of
 from pipeline.report.tables import (
     MAX_CANDIDATES,
@@ -42,7 +47,9 @@ from pipeline.report.tables import (
     labels,
     records,
     shown_candidates,
+    source_label,
     summary_rows,
+    web_url,
 )
 
 __all__ = [
@@ -63,6 +70,7 @@ __all__ = [
     "render_html",
     "report_data",
     "shown_candidates",
+    "source_link",
     "write_html",
 ]
 
@@ -264,10 +272,28 @@ def citation(article: Mapping[str, Any]) -> dict[str, Any]:
     return {k: article[k] for k in CITED if article.get(k)}
 
 
+def source_link(title: Any, url: Any) -> str:
+    """A source as HTML: its title (else its url) as a link to its url, or as plain
+    text when the url is not ``http(s)`` (:func:`web_url`); ``""`` when neither is known.
+
+    Both are escaped; a link opens apart from the page (``rel="noopener noreferrer"``).
+    """
+    shown = source_label(title, url)
+    if not shown:
+        return ""
+    href = web_url(url)
+    if href is None:
+        return _e(shown)
+    return f'<a href="{_e(href)}" rel="noopener noreferrer" target="_blank">{_e(shown)}</a>'
+
+
 def _cite(evidence: Mapping[str, Any], articles: Mapping[str, Mapping[str, Any]]) -> str:
     article_id = _str(evidence.get("article_id"))
     article = articles.get(article_id, {})
     bits = [f"<code>{_e(article_id)}</code>"]
+    link = source_link(evidence.get("title"), evidence.get("url"))
+    if link:
+        bits.append(link)
     bits.extend(_e(v) for v in citation(article).values())
     return " · ".join(bits)
 
@@ -580,9 +606,11 @@ def _run(
         yield "<table><thead><tr><th>Article</th><th>Source</th><th>Reason</th></tr>"
         yield "</thead><tbody>"
         for article in quarantined:
+            link = source_link(article.get("title"), article.get("url"))
             yield (
                 f"<tr><td><code>{_e(article.get('article_id'))}</code></td>"
-                f"<td>{_e(article.get('source'))}</td><td>{_e(article.get('reason'))}</td></tr>"
+                f"<td>{_e(article.get('source'))}{'<br>' + link if link else ''}</td>"
+                f"<td>{_e(article.get('reason'))}</td></tr>"
             )
         yield "</tbody></table>"
     yield "</section>"
@@ -642,12 +670,13 @@ def render_html(
 
 def write_html(path: Path, parts: Iterable[str]) -> None:
     """Write the page part by part to ``path``, atomically (a temporary file, then a
-    rename), never holding it whole in memory."""
+    rename), never holding it whole in memory; as UTF-8, a lone surrogate in any part
+    written as U+FFFD."""
     tmp = path.with_name(f".{path.name}.partial")
     try:
-        with tmp.open("w", encoding="utf-8") as fh:
+        with tmp.open("wb") as fh:
             for part in parts:
-                fh.write(part)
+                fh.write(utf8(part))
         tmp.replace(path)
     except BaseException:
         tmp.unlink(missing_ok=True)

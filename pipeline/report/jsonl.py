@@ -3,20 +3,27 @@
 Every output file is written to a temporary name in the output folder and renamed
 into place when complete, so an interrupted run never leaves a half file that looks
 whole.
+
+Every string written is valid UTF-8: a lone surrogate (``"\\ud800"`` in a JSON record, a
+file name that is not UTF-8) cannot be encoded, so :func:`utf8` replaces each one with
+U+FFFD (one code point for one, so offsets into a text stay exact). The replacement
+only runs when a plain encode fails: writing valid text costs one encode, as before.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Final
 
 from pipeline.types import Article, Mention, Quarantine
 
 __all__ = [
+    "REPLACEMENT",
     "AtomicJsonl",
     "article_row",
     "atomic_write_text",
@@ -24,7 +31,36 @@ __all__ = [
     "mention_row",
     "quarantine_row",
     "read_jsonl",
+    "safe_text",
+    "utf8",
 ]
+
+REPLACEMENT: Final = "\ufffd"
+# The code points UTF-8 cannot encode: the surrogates, lone or not paired in a str.
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+
+
+def safe_text(text: str) -> str:
+    """``text`` with every surrogate code point replaced by U+FFFD (same length).
+
+    ``text`` itself, unchanged, when it is valid (the common case: an ASCII check or
+    one encode).
+    """
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub(REPLACEMENT, text)
+    return text
+
+
+def utf8(text: str) -> bytes:
+    """``text`` as UTF-8 bytes; surrogates become U+FFFD (only when a plain encode fails)."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub(REPLACEMENT, text).encode("utf-8")
 
 
 def dumps(obj: Mapping[str, Any]) -> str:
@@ -43,6 +79,8 @@ def article_row(
         "status": "ok",
         "n_mentions": n_mentions,
         "n_facts": n_facts,
+        "title": article.title,
+        "url": article.url,
     }
 
 
@@ -56,6 +94,8 @@ def quarantine_row(q: Quarantine) -> dict[str, Any]:
         "reason": q.reason,
         "n_mentions": 0,
         "n_facts": 0,
+        "title": q.title,
+        "url": q.url,
     }
 
 
@@ -92,17 +132,21 @@ def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
 
 
 class AtomicJsonl:
-    """A JSONL file written under a temporary name and renamed on :meth:`commit`."""
+    """A JSONL file written under a temporary name and renamed on :meth:`commit`.
+
+    Lines are encoded by :func:`utf8`: a row holding a lone surrogate is written with
+    U+FFFD in its place, never refused.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.tmp = path.with_name(f".{path.name}.partial")
-        self._fh: IO[str] = self.tmp.open("w", encoding="utf-8")
+        self._fh: IO[bytes] = self.tmp.open("wb")
         self.count = 0
 
     def write(self, row: Mapping[str, Any]) -> None:
-        self._fh.write(dumps(row))
-        self._fh.write("\n")
+        self._fh.write(utf8(dumps(row)))
+        self._fh.write(b"\n")
         self.count += 1
 
     def write_all(self, rows: Iterable[Mapping[str, Any]]) -> None:
@@ -122,9 +166,9 @@ class AtomicJsonl:
 
 
 @contextmanager
-def _atomic(path: Path) -> Iterator[IO[str]]:
+def _atomic(path: Path) -> Iterator[IO[bytes]]:
     tmp = path.with_name(f".{path.name}.partial")
-    with tmp.open("w", encoding="utf-8") as fh:
+    with tmp.open("wb") as fh:
         yield fh
         fh.flush()
         os.fsync(fh.fileno())
@@ -132,6 +176,8 @@ def _atomic(path: Path) -> Iterator[IO[str]]:
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that readers see the old file or the whole new one."""
+    """Write ``text`` to ``path`` so that readers see the old file or the whole new one
+    (as UTF-8; lone surrogates become U+FFFD, see :func:`utf8`)."""
+    data = utf8(text)
     with _atomic(path) as fh:
-        fh.write(text)
+        fh.write(data)

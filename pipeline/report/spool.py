@@ -22,6 +22,8 @@ from typing import Any, Final, Literal
 import duckdb
 import pyarrow as pa
 
+from pipeline.report.jsonl import dumps, safe_text, utf8
+
 __all__ = ["OutputSpool", "Table", "articles_of"]
 
 Table = Literal["facts", "conflicts"]
@@ -98,16 +100,17 @@ class OutputSpool:
     # ----------------------------------------------------------------- writing
 
     def add(self, table: Table, row: Mapping[str, Any]) -> None:
-        """Keep one SPEC row (a facts.jsonl or conflicts.jsonl line)."""
-        data = json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        """Keep one SPEC row (a facts.jsonl or conflicts.jsonl line); a lone surrogate in
+        any of its strings is kept as U+FFFD (see :func:`pipeline.report.jsonl.utf8`)."""
+        data = utf8(dumps(row))
         if self._rows_file.tell() != self._end:  # a reader moved it
             self._rows_file.seek(self._end)
         self._rows_file.write(data)
         pending = self._pending[table]
         pending.append(
             (
-                str(row["fact_id"]),
-                str(row.get("subject", "")),
+                safe_text(str(row["fact_id"])),
+                safe_text(str(row.get("subject", ""))),
                 str(row.get("status", "")),
                 len(articles_of(row)),
                 self._end,

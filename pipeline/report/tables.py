@@ -11,6 +11,7 @@ is ``1.5 GW``. Display words live in ``templates/labels.yaml``.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
@@ -27,6 +29,9 @@ from pipeline.errors import Errors, LexiconError
 __all__ = [
     "MAX_CANDIDATES",
     "MAX_LISTED_ARTICLES",
+    "MAX_SOURCES",
+    "MAX_TITLE",
+    "MAX_URL",
     "TEMPLATES",
     "Labels",
     "UnitLabel",
@@ -43,8 +48,11 @@ __all__ = [
     "labels",
     "records",
     "shown_candidates",
+    "source_label",
+    "sources",
     "summary_rows",
     "summary_table",
+    "web_url",
 ]
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -65,6 +73,15 @@ _SECTION_ORDER = (
     "command",
 )
 _SECONDS_HINTS = ("timing", "seconds", "duration")
+# A source's title is shown up to this many characters; a longer url is never a link.
+MAX_TITLE = 200
+MAX_URL = 2048
+# Sources named under one candidate in the terminal.
+MAX_SOURCES = 3
+# A url that may become a link: http or https from its very first character (a browser
+# strips leading blanks and controls, and would run a ``javascript:`` behind them).
+_WEB_URL = re.compile(r"https?://[^\s/?#]", re.IGNORECASE)
+_NON_SPACE = re.compile(r"\S")
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,6 +324,59 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def web_url(url: Any) -> str | None:
+    """``url`` when it may be a link (``http``/``https``, at most ``MAX_URL`` long), else None."""
+    if isinstance(url, str) and len(url) <= MAX_URL and _WEB_URL.match(url):
+        return url
+    return None
+
+
+def source_label(title: Any, url: Any) -> str:
+    """What names a source: its title, else its url, on one line and at most
+    ``MAX_TITLE`` characters; ``""`` when neither is known. Only the head of a long
+    value is read."""
+    for value in (title, url):
+        if not isinstance(value, str):
+            continue
+        start = _NON_SPACE.search(value)
+        if start is None:
+            continue
+        head = value[start.start() : start.start() + 4 * MAX_TITLE]
+        text = " ".join(head.split())
+        more = _NON_SPACE.search(value, start.start() + len(head)) is not None
+        if len(text) <= MAX_TITLE and not more:
+            return text
+        return text[: MAX_TITLE - 1].rstrip() + "…"
+    return ""
+
+
+def sources(evidence: Any) -> list[tuple[str, str | None]]:
+    """The distinct sources an evidence list cites, in order: ``(label, link)``, the link
+    an ``http(s)`` url or None; evidence with neither title nor url names none."""
+    if not isinstance(evidence, list):
+        return []
+    seen: dict[tuple[str, str | None], None] = {}
+    for item in evidence:
+        if isinstance(item, Mapping):
+            label = source_label(item.get("title"), item.get("url"))
+            if label:
+                seen[(label, web_url(item.get("url")))] = None
+    return list(seen)
+
+
+def _sources_text(evidence: Any) -> Text:
+    """The sources of a candidate for the terminal: titles, each a link where the
+    terminal shows links, the first ``MAX_SOURCES`` and how many more."""
+    found = sources(evidence)
+    out = Text()
+    for i, (label, link) in enumerate(found[:MAX_SOURCES]):
+        out.append("; " if i else "sources: ", style="dim")
+        out.append(label, style=Style(italic=True, link=link))
+    if len(found) > MAX_SOURCES:
+        out.append(f"; … {len(found) - MAX_SOURCES:,} more", style="dim")
+    return out
+
+
 def conflicts_table(conflicts: Sequence[Mapping[str, Any]]) -> Table:
     """The conflict report of a run, one row per conflict (``newsfacts conflicts DIR``)."""
     rows = records(conflicts, name="conflicts")
@@ -338,6 +408,10 @@ def conflicts_table(conflicts: Sequence[Mapping[str, Any]]) -> Table:
                 details.append(f"{listed}, … {more:,} more" if more > 0 else listed)
             if details:
                 cells.append(f"  ({'; '.join(details)})", style="dim")
+            named = _sources_text(candidate.get("evidence"))
+            if named:
+                cells.append("\n  ")
+                cells.append_text(named)
         hidden = len(everyone) - len(candidates)
         if hidden > 0:
             cells.append(f"\n… and {hidden:,} more with less support (--json for all)", style="dim")
