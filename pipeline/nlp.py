@@ -106,6 +106,8 @@ def load_pipeline(lang: str, model: Path | None = None) -> Language:
             config={"overwrite_ents": True, "phrase_matcher_attr": "LOWER"},
         )
         ruler.add_patterns(_subject_patterns(lang))  # type: ignore[attr-defined]
+    if "parser" in nlp.pipe_names and "newsfacts_sentence_bounds" not in nlp.pipe_names:
+        nlp.add_pipe("newsfacts_sentence_bounds", after="parser")
     if "newsfacts_quantities" not in nlp.pipe_names:
         nlp.add_pipe("newsfacts_quantities", config={"lang": lang})
     nlp.meta["newsfacts_load_seconds"] = round(time.perf_counter() - started, 3)
