@@ -7,7 +7,7 @@ articles for each size, with ``newsfacts run --resume`` (every article is alread
 analysed, so only the final phase runs), and prints the peak resident memory of each::
 
     python benchmarks/synth.py --n 100000 --out dump.jsonl --seed 0
-    newsfacts run dump.jsonl --out big --workers 2
+    newsfacts run dump.jsonl --out big --workers 2 --keep-work
     python benchmarks/final_phase.py dump.jsonl big --sizes 10000 30000 100000
 
 A flat final phase keeps about the same peak from the smallest size to the largest.
@@ -45,12 +45,31 @@ def _head(src: Path, dst: Path, n: int) -> int:
     return count
 
 
+def _resumable(src: Path, out: Path) -> None:
+    """The work folder's ``work.json`` for ``src``, so that ``--resume`` goes on with it
+    (light imports only: this process's memory counts in the child's peak)."""
+    from pipeline import __version__
+    from pipeline.rundir import STATE_NAME, WorkState, input_state, new_run_id, write_state
+
+    state = WorkState(
+        run_id=new_run_id(),
+        newsfacts=__version__,
+        inputs=(input_state(src, [src]),),
+        lang="auto",
+        currency="USD",
+        model=None,
+        store=None,
+    )
+    write_state(out / WORK.parent / STATE_NAME, state)
+
+
 def final_phase(dump: Path, run: Path, n: int, tmp: Path) -> dict[str, object]:
     """Replay the final phase on the first ``n`` articles; peak RSS and timings."""
     folder = tmp / f"n{n}"
     (folder / "out" / WORK.parent).mkdir(parents=True)
     got = _head(dump, folder / "in.jsonl", n)
     _head(run / WORK, folder / "out" / WORK, n)
+    _resumable(folder / "in.jsonl", folder / "out")
     cmd = [sys.executable, "-m", "pipeline", "run", str(folder / "in.jsonl")]
     cmd += ["--out", str(folder / "out"), "--resume", "--quiet"]
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss

@@ -34,12 +34,13 @@ def _parquet_rows(path: Path) -> int:
     return int(pq.ParquetFile(path).metadata.num_rows)
 
 
-def estimate_records(inputs: Sequence[Path]) -> int | None:
-    """Records the inputs hold, or ``None`` when some cannot be counted cheaply."""
+def estimate_records(inputs: Sequence[Path], *, exclude: Sequence[Path] = ()) -> int | None:
+    """Records the inputs hold, or ``None`` when some cannot be counted cheaply; paths of
+    ``exclude`` (the run's own outputs) are not counted, as they are not read."""
     total = 0
     skipped: list[SkippedFile] = []
     try:
-        for ref in iter_files(list(inputs), skipped=skipped):
+        for ref in iter_files(list(inputs), skipped=skipped, exclude=exclude):
             name = ref.path.name.lower()
             if ref.form in ("text", "html"):
                 total += 1

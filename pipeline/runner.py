@@ -8,28 +8,36 @@ workers. Articles and mentions are streamed to disk as they come; claims are kep
 
 A failure on one article is a quarantine with a reason, never the end of the run;
 its traceback goes to ``newsfacts.log`` in the output folder.
+
+The output folder is one unit (see :mod:`pipeline.rundir`): a run holds a lock on it
+(and on a ``--store``) from its first check to its last write; a fresh run removes
+another run's outputs before it starts; ``--resume`` goes on only with the inputs and
+options of the run it resumes; ``MANIFEST.json`` is written last; the work folder is
+removed after a successful run unless ``--keep-work``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import logging
 import multiprocessing as mp
+import shutil
+import sys
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import ExitStack, suppress
 from dataclasses import asdict, dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from pipeline import __version__
-from pipeline.analyse import ArticleOutcome, analyse_batch, analyse_to_lines, outcome_line
 from pipeline.checkpoint import Checkpoint
 from pipeline.errors import Errors, UsageError
 from pipeline.ingest import SkippedFile, iter_articles
+from pipeline.ingest.walk import check_inputs
 from pipeline.lang import available_languages
 from pipeline.normalize import fx_table
 from pipeline.report.html import (
@@ -45,15 +53,29 @@ from pipeline.report.html import (
 )
 from pipeline.report.jsonl import AtomicJsonl, atomic_write_text, read_jsonl
 from pipeline.report.spool import OutputSpool, articles_of
+from pipeline.rundir import (
+    MANIFEST,
+    STATE_NAME,
+    WORK_DIR,
+    Lock,
+    WorkState,
+    check_out,
+    check_store,
+    clear_outputs,
+    differences,
+    input_state,
+    new_run_id,
+    read_state,
+    write_manifest,
+    write_state,
+)
 from pipeline.types import Article, Quarantine
 
 __all__ = [
-    "ArticleOutcome",
     "RunOptions",
     "RunSummary",
-    "analyse_batch",
-    "analyse_to_lines",
     "run",
+    "work_state",
 ]
 
 log = logging.getLogger("newsfacts")
@@ -76,6 +98,7 @@ class RunOptions:
     argv: tuple[str, ...] = ()
     store: Path | None = None
     ray_address: str | None = None
+    keep_work: bool = False
 
 
 @dataclass
@@ -96,6 +119,8 @@ class RunSummary:
     skipped_files: list[dict[str, str]] = field(default_factory=list)
     errors: int = 0
     store: dict[str, Any] = field(default_factory=dict)
+    run_id: str = ""
+    work_lines_dropped: int = 0
 
 
 # --------------------------------------------------------------------------- driver side
@@ -157,6 +182,10 @@ def _outcomes(
     batches: Iterator[tuple[list[Quarantine], list[Article]]], opts: RunOptions
 ) -> Iterator[tuple[list[Quarantine], list[str]]]:
     """``(quarantines, checkpoint lines)`` per batch, in input order, from the chosen engine."""
+    # Imported here: spaCy takes seconds to import, and a run refused by its checks
+    # (a locked folder, a resume that does not match) should not wait for it.
+    from pipeline.analyse import analyse_to_lines, outcome_line
+
     if opts.engine == "ray":
         from pipeline.distributed import ray_outcomes
 
@@ -195,33 +224,51 @@ def _outcomes(
 
 
 ProgressHook = Callable[[int], None]
+Notify = Callable[[str], None]
 
 
 def _analyse_into(
-    checkpoint: Checkpoint, opts: RunOptions, on_article: ProgressHook | None
+    checkpoint: Checkpoint, opts: RunOptions, on_article: ProgressHook | None, say: Notify
 ) -> list[SkippedFile]:
     """Analyse every input article not yet in ``checkpoint``; return the skipped files."""
     from pipeline.report.jsonl import quarantine_row
 
     skipped: list[SkippedFile] = []
     done = checkpoint.done_ids()
-    records = (r for r in iter_articles(list(opts.inputs), skipped=skipped) if r.id not in done)
+    if checkpoint.dropped:
+        say(Errors.E017.format(count=checkpoint.dropped))
+    records = (
+        r
+        for r in iter_articles(list(opts.inputs), skipped=skipped, exclude=own_paths(opts))
+        if r.id not in done
+    )
     if done and on_article is not None:
         on_article(len(done))
-    for quarantined, lines in _outcomes(_batches(records, BATCH_SIZE), opts):
-        for q in quarantined:
-            checkpoint.append({"row": quarantine_row(q)})
-        for line in lines:
-            checkpoint.append_line(line)
-        checkpoint.flush()
-        if on_article is not None:
-            on_article(len(quarantined) + len(lines))
+    try:
+        for quarantined, lines in _outcomes(_batches(records, BATCH_SIZE), opts):
+            for q in quarantined:
+                checkpoint.append({"row": quarantine_row(q)})
+            for line in lines:
+                checkpoint.append_line(line)
+            checkpoint.flush()
+            if on_article is not None:
+                on_article(len(quarantined) + len(lines))
+    except BaseException:
+        checkpoint.abandon()  # keeps the complete lines for --resume; never raises
+        raise
     checkpoint.close()
     return skipped
 
 
-def run(opts: RunOptions, *, on_article: ProgressHook | None = None) -> RunSummary:
+def run(
+    opts: RunOptions, *, on_article: ProgressHook | None = None, notify: Notify | None = None
+) -> RunSummary:
     """Run the whole pipeline; every output file of SPEC.md ends up in ``opts.out``.
+
+    Every usage error (options, inputs, an ``--out`` or ``--store`` that cannot be
+    written or is locked by another run, a ``--resume`` that does not match) is raised
+    before anything is analysed. ``notify`` receives the warnings meant for the user
+    (they also go to the log).
 
     After the analysis, nothing grows with the dump: articles and mentions are copied
     from the work file line by line, claims go through a DuckDB store and come back one
@@ -229,17 +276,114 @@ def run(opts: RunOptions, *, on_article: ProgressHook | None = None) -> RunSumma
     written in order, and the report shows a bounded selection of them.
     """
     _check_options(opts)
-    opts.out.mkdir(parents=True, exist_ok=True)
-    _attach_log(opts.out / LOG_NAME)
-    summary = RunSummary()
+    check_inputs(list(opts.inputs))
+    store_lock = None if opts.store is None else check_store(opts.store)
+    check_out(opts.out)
+    handler = _attach_log(opts.out / LOG_NAME)
+
+    def say(message: str) -> None:
+        log.warning(message)
+        if notify is not None:
+            notify(message)
+
+    try:
+        with ExitStack() as held:
+            folder = held.enter_context(Lock(opts.out, option="--out", notify=say))
+            if store_lock is not None:
+                held.enter_context(Lock(store_lock, option="--store", notify=say))
+            state, resume = _start(opts, folder, say)
+            return _run_locked(
+                opts, state, resume=resume, folder=folder, on_article=on_article, say=say
+            )
+    finally:
+        _detach_log(handler)
+
+
+def own_paths(opts: RunOptions) -> list[Path]:
+    """What the run writes (its ``--out`` and ``--store``): never read as input."""
+    return [p for p in (opts.out, opts.store) if p is not None]
+
+
+def _resolved(path: Path | None) -> str | None:
+    return None if path is None else str(path.resolve())
+
+
+def work_state(opts: RunOptions, run_id: str) -> WorkState:
+    """What ``opts`` would run: its inputs as they are now and the options that shape its
+    outputs (what ``--resume`` compares with the interrupted run's ``work.json``)."""
+    from pipeline.ingest.walk import iter_files
+
+    own = own_paths(opts)
+    inputs = tuple(
+        input_state(
+            root, (ref.path for ref in iter_files([root], skipped=[], exclude=own)), exclude=own
+        )
+        for root in opts.inputs
+    )
+    return WorkState(
+        run_id=run_id,
+        newsfacts=__version__,
+        inputs=inputs,
+        lang=opts.lang,
+        currency=opts.currency,
+        model=_resolved(opts.model),
+        store=_resolved(opts.store),
+    )
+
+
+def _start(opts: RunOptions, folder: Lock, say: Notify) -> tuple[WorkState, bool]:
+    """The run's state, and whether it resumes one: a resume must match the state the
+    interrupted run wrote; a fresh run first removes another run's outputs and work."""
+    work = opts.out / WORK_DIR
+    if opts.resume:
+        if (work / STATE_NAME).is_file():
+            old = read_state(work / STATE_NAME)
+            now = work_state(opts, old.run_id)
+            found = differences(old, now)
+            if found:
+                raise UsageError(Errors.E014.format(path=opts.out, differences="; ".join(found)))
+            (opts.out / MANIFEST).unlink(missing_ok=True)
+            folder.sync()
+            return now, True
+        if (work / Checkpoint.NAME).exists():
+            detail = (
+                f"its work folder has no {STATE_NAME} (an older newsfacts wrote it), "
+                "so its inputs and options cannot be checked"
+            )
+            raise UsageError(Errors.E015.format(path=opts.out, detail=detail))
+        say(Errors.E016.format(path=opts.out))
+    state = work_state(opts, new_run_id())
+    clear_outputs(opts.out)
+    folder.sync()
+    if work.is_dir() and not work.is_symlink():
+        shutil.rmtree(work)
+    else:
+        work.unlink(missing_ok=True)
+    work.mkdir()
+    write_state(work / STATE_NAME, state)
+    return state, False
+
+
+def _run_locked(
+    opts: RunOptions,
+    state: WorkState,
+    *,
+    resume: bool,
+    folder: Lock,
+    on_article: ProgressHook | None,
+    say: Notify,
+) -> RunSummary:
+    """The run itself, once the folder is locked and its state settled."""
+    summary = RunSummary(run_id=state.run_id)
     started = time.perf_counter()
-    checkpoint = Checkpoint(opts.out, resume=opts.resume)
-    skipped = _analyse_into(checkpoint, opts, on_article)
+    checkpoint = Checkpoint(opts.out, resume=resume)
+    skipped = _analyse_into(checkpoint, opts, on_article, say)
     summary.skipped_files = [{"path": s.path, "reason": s.reason} for s in skipped]
     summary.seconds["analyse"] = time.perf_counter() - started
 
     t0 = time.perf_counter()
     quarantined = _write_articles(checkpoint, opts.out, summary)
+    summary.work_lines_dropped = checkpoint.dropped
     summary.seconds["write"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -259,8 +403,12 @@ def run(opts: RunOptions, *, on_article: ProgressHook | None = None) -> RunSumma
         t0 = time.perf_counter()
         for table in ("facts", "conflicts"):
             w = AtomicJsonl(opts.out / f"{table}.jsonl")
-            w.write_all(spool.sorted_rows(table))
-            w.commit()
+            try:
+                w.write_all(spool.sorted_rows(table))
+                w.commit()
+            except BaseException:
+                _abandon(w)
+                raise
         data = _report_data(spool, opts.out / "articles.jsonl", quarantined, summary)
         page = html_parts(replace(data, run=run_json(opts, summary, started)))
         write_html(opts.out / "report.html", page)
@@ -268,7 +416,23 @@ def run(opts: RunOptions, *, on_article: ProgressHook | None = None) -> RunSumma
             _record_in_store(opts.store, spool.sorted_rows("facts"), opts, summary)
         summary.seconds["write"] += time.perf_counter() - t0
     atomic_write_text(opts.out / "run.json", dumps_pretty(run_json(opts, summary, started)))
+    write_manifest(opts.out, state.run_id)
+    folder.sync()
+    if not opts.keep_work:
+        # The work file first: a kill in between leaves a work.json with nothing to
+        # skip, which a resume redoes from the start, never a work file it cannot check.
+        checkpoint.path.unlink(missing_ok=True)
+        shutil.rmtree(checkpoint.dir)
     return summary
+
+
+def _abandon(w: AtomicJsonl) -> None:
+    """Drop a half-written output; on a full disk closing it fails again (its buffered
+    rows cannot be flushed), but the file is closed all the same."""
+    try:
+        w.abort()
+    except OSError:
+        w.tmp.unlink(missing_ok=True)
 
 
 def _write_articles(checkpoint: Checkpoint, out: Path, summary: RunSummary) -> list[dict[str, Any]]:
@@ -288,8 +452,8 @@ def _write_articles(checkpoint: Checkpoint, out: Path, summary: RunSummary) -> l
         articles_out.commit()
         mentions_out.commit()
     except BaseException:
-        articles_out.abort()
-        mentions_out.abort()
+        _abandon(articles_out)
+        _abandon(mentions_out)
         raise
     return quarantined
 
@@ -387,11 +551,9 @@ def _record_in_store(
     from pipeline.store import FactStore
 
     command = list(opts.argv) if opts.argv else ["newsfacts", "run"]
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
-    digest = hashlib.sha1(" ".join(command).encode("utf-8"), usedforsecurity=False).hexdigest()
     counts = {"articles_read": summary.read, "facts": summary.facts, "conflicts": summary.conflicts}
     with FactStore(path) as store:
-        store.record_facts(facts_rows, f"{stamp}-{digest[:8]}", command=command, counts=counts)
+        store.record_facts(facts_rows, summary.run_id, command=command, counts=counts)
 
 
 def dumps_pretty(obj: dict[str, Any]) -> str:
@@ -429,6 +591,7 @@ def run_json(opts: RunOptions, summary: RunSummary, started: float) -> dict[str,
     table = fx_table()
     days = sorted(summary.rate_days)
     return {
+        "run_id": summary.run_id,
         "command": list(opts.argv) if opts.argv else ["newsfacts", "run"],
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "options": {
@@ -441,6 +604,7 @@ def run_json(opts: RunOptions, summary: RunSummary, started: float) -> dict[str,
             "ray_address": opts.ray_address,
             "model": None if opts.model is None else str(opts.model),
             "store": None if opts.store is None else str(opts.store),
+            "keep_work": opts.keep_work,
         },
         "counts": {
             "articles_read": summary.read,
@@ -454,6 +618,7 @@ def run_json(opts: RunOptions, summary: RunSummary, started: float) -> dict[str,
             "facts": summary.facts,
             "conflicts": summary.conflicts,
             "internal_errors": summary.errors,
+            "work_lines_dropped": summary.work_lines_dropped,
         },
         "skipped_files": summary.skipped_files,
         "store": summary.store or None,
@@ -471,11 +636,25 @@ def run_json(opts: RunOptions, summary: RunSummary, started: float) -> dict[str,
     }
 
 
-def _attach_log(path: Path) -> None:
-    for h in log.handlers:
-        if isinstance(h, logging.FileHandler) and Path(h.baseFilename) == path.resolve():
+class _LogFile(logging.FileHandler):
+    """The run's log file. One that cannot be written (a full disk) stays quiet: logging
+    would otherwise print a traceback on the terminal for every record."""
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        if isinstance(sys.exc_info()[1], OSError):
             return
-    handler = logging.FileHandler(path, encoding="utf-8", delay=True)
+        super().handleError(record)
+
+
+def _attach_log(path: Path) -> logging.Handler:
+    handler = _LogFile(path, encoding="utf-8", delay=True)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)
+    return handler
+
+
+def _detach_log(handler: logging.Handler) -> None:
+    log.removeHandler(handler)
+    with suppress(OSError):  # a full disk has been reported already
+        handler.close()

@@ -8,6 +8,8 @@ first batch loads the models, once per process.
 
 from __future__ import annotations
 
+import multiprocessing as mp
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -37,7 +39,14 @@ def skip_torch() -> bool:
 
 
 def init(lang: str, currency: str, model: Path | None) -> None:
-    """Pool initializer: remember the run's options; models load on the first batch."""
+    """Pool initializer: remember the run's options; models load on the first batch.
+
+    A worker ignores Ctrl-C (SIGINT goes to the whole process group): the driver alone
+    stops, says how to resume and ends the pool; a worker's own KeyboardInterrupt would
+    only print a traceback.
+    """
+    if mp.parent_process() is not None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     if model is None:
         skip_torch()
     _OPTS.update(lang=lang, currency=currency, model=model)

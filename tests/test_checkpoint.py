@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import checkpoint as checkpoint_module
-from pipeline.checkpoint import Checkpoint
+from pipeline.checkpoint import Checkpoint, work_line
 
 
 def _work_file(out: Path, data: bytes) -> Path:
@@ -37,7 +37,7 @@ def test_a_partial_line_longer_than_a_read_block_is_cut(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(checkpoint_module, "_TAIL_BLOCK", 4)
-    complete = b'{"row":{"article_id":"a"}}\n'
+    complete = work_line('{"row":{"article_id":"a"}}')
     path = _work_file(tmp_path, complete + b'{"row":{"article_id":"b","text":"' + b"x" * 50)
     ckpt = Checkpoint(tmp_path, resume=True)
     assert path.read_bytes() == complete
@@ -45,7 +45,7 @@ def test_a_partial_line_longer_than_a_read_block_is_cut(
 
 
 def test_appends_after_a_cut_start_on_a_fresh_line(tmp_path: Path) -> None:
-    _work_file(tmp_path, b'{"row":{"article_id":"a"}}\n{"row":{"art')
+    _work_file(tmp_path, work_line('{"row":{"article_id":"a"}}') + b'{"row":{"art')
     ckpt = Checkpoint(tmp_path, resume=True)
     ckpt.append_line('{"row":{"article_id":"b"}}')
     ckpt.close()

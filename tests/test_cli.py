@@ -9,6 +9,8 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ import pytest
 
 from pipeline.cli.main import main
 from pipeline.ingest import iter_articles
+from pipeline.rundir import Lock, verify_manifest
 
 PROJECT = Path(__file__).resolve().parent.parent
 CORPUS = PROJECT / "corpus" / "sample"
@@ -297,6 +300,80 @@ def test_store_rerun_adds_no_support(tmp_path: Path) -> None:
 def test_store_path_must_be_a_duckdb_file(tmp_path: Path) -> None:
     code = main(["run", str(CORPUS), "--out", str(tmp_path), "--store", "x.jsonl"])
     assert code == 2
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["--out", "{file}"], "is a file, not a folder"),
+        (["--out", "{file}/sub"], "is not writable"),
+        (["--out", "{tmp}/out", "--store={tmp}/dir.duckdb"], "is not a file"),
+        (["--out", "{tmp}/out", "--store={file}/x.duckdb"], "is a file, not a folder"),
+        (["--out", "{tmp}/locked"], "is in use by another newsfacts run"),
+    ],
+    ids=["out-is-a-file", "out-under-a-file", "store-is-a-folder", "store-under-a-file", "locked"],
+)
+def test_bad_outputs_are_refused_before_the_analysis(
+    argv: list[str], said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    (tmp_path / "dir.duckdb").mkdir()
+    (tmp_path / "locked").mkdir()
+    args = [
+        a.replace("{file}", str(tmp_path / "file")).replace("{tmp}", str(tmp_path)) for a in argv
+    ]
+    with Lock(tmp_path / "locked", option="--out"):
+        assert main(["run", str(CORPUS), "--quiet", *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("newsfacts: error: ")
+    assert err.count("\n") == 1
+    assert said in err
+
+
+@pytest.mark.parametrize("files", [[], ["notes.pdf", "scan.pdf", "a.docx", "b.xlsx"]])
+def test_inputs_without_any_article_are_not_a_success(
+    files: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dump, out = tmp_path / "dump", tmp_path / "out"
+    dump.mkdir()
+    for name in files:
+        (dump / name).write_bytes(b"%PDF-1.4")
+    assert main(["run", str(dump), "--out", str(out), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"newsfacts: warning: no article found in the inputs ({len(files)} files")
+    for name in sorted(files)[:3]:  # folders are walked in sorted order
+        assert name in err
+    assert ("…" in err) == (len(files) > 3)
+    assert verify_manifest(out) == []
+    skipped = json.loads((out / "run.json").read_text(encoding="utf-8"))["skipped_files"]
+    assert len(skipped) == len(files)
+
+
+def _fake_run(folder: Path, rows: int) -> Path:
+    """A run folder whose facts and conflicts files are long enough to fill a pipe."""
+    folder.mkdir()
+    for name in ("facts.jsonl", "conflicts.jsonl"):
+        line = {"subject": "Nscale", "predicate": "investment", "pad": "x" * 200}
+        text = "".join(json.dumps({**line, "n": i}) + "\n" for i in range(rows))
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("command", ["facts", "conflicts"])
+def test_a_closed_pipe_ends_the_command_quietly(command: str, tmp_path: Path) -> None:
+    folder = _fake_run(tmp_path / "run", rows=5_000)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", command, str(folder), "--json"],
+        cwd=PROJECT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None
+    assert json.loads(proc.stdout.readline())["n"] == 0
+    proc.stdout.close()  # what `| head -1` does
+    _, err = proc.communicate(timeout=120)
+    assert err.decode() == ""
+    assert proc.returncode == 0
 
 
 @pytest.mark.slow

@@ -1,14 +1,19 @@
 """The ``newsfacts`` command line (also ``python -m pipeline``).
 
 Exit codes (SPEC.md): 0 when every article was processed or quarantined with a reason,
-1 when the run itself failed, 2 for a usage error. Errors are one line on stderr; an
-unexpected failure also writes its traceback to a log file whose path is printed.
+1 when the run itself failed (a full disk; no article at all in the inputs, though the
+outputs are written), 2 for a usage error, 130 when interrupted (Ctrl-C). Errors are one
+line on stderr; an unexpected failure also writes its traceback to a log file whose path
+is printed. A reader that closes the pipe early (``newsfacts facts DIR | head -1``)
+ends the command quietly.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
 import sys
 import tempfile
 import traceback
@@ -18,11 +23,15 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import __version__
-from pipeline.errors import InputError, PipelineError, UsageError
+from pipeline.errors import Errors, InputError, PipelineError, UsageError
 
 __all__ = ["build_parser", "main"]
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+SKIPPED_LISTED = 3
+# Commands that print to stdout: a reader closing the pipe early ends them quietly.
+PRINTING = ("conflicts", "facts")
 DEFAULT_STORE = Path("outputs/newsfacts.duckdb")
 
 
@@ -49,7 +58,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--model", type=Path, default=None, help="a trained model directory")
     run.add_argument(
-        "--resume", action="store_true", help="go on with an interrupted run in the same DIR"
+        "--resume",
+        action="store_true",
+        help="go on with an interrupted run in the same DIR (same inputs and options)",
+    )
+    run.add_argument(
+        "--keep-work",
+        action="store_true",
+        help="keep DIR/.newsfacts-work (the analysed articles) after a successful run",
     )
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     run.add_argument(
@@ -84,6 +100,26 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--texts", type=Path, default=None, help="folder of the set's texts")
     evaluate.add_argument("--mentions", type=Path, default=None, help="gold mentions JSONL")
     evaluate.add_argument("--facts", type=Path, default=None, help="gold facts JSONL")
+    evaluate.add_argument(
+        "--news",
+        type=Path,
+        default=None,
+        metavar="ROOT",
+        help="the annotated news corpus (corpus/news): score RUN_DIR against --split",
+    )
+    evaluate.add_argument("--split", default=None, metavar="NAME", help="with --news: train, dev…")
+    evaluate.add_argument(
+        "--blind",
+        action="store_true",
+        help="with --news: allow a blind-… split (scored once, when a result is reported)",
+    )
+    evaluate.add_argument(
+        "--errors",
+        type=int,
+        default=20,
+        metavar="N",
+        help="with --news: list N errors, gold against run (default 20; none for a blind split)",
+    )
     evaluate.add_argument("--json", action="store_true", help="print scores as JSON")
 
     from pipeline.cli import train_commands
@@ -116,8 +152,13 @@ def _cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
         argv=("newsfacts", *argv),
         store=args.store,
         ray_address=args.ray_address,
+        keep_work=args.keep_work,
     )
-    console = Console(stderr=True)
+    console = Console(stderr=True, soft_wrap=True)
+
+    def notice(message: str) -> None:
+        console.print(f"newsfacts: warning: {message}", markup=False, highlight=False)
+
     show = console.is_terminal and not args.quiet
     if show:
         from rich.progress import (
@@ -143,8 +184,11 @@ def _cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
             transient=True,
         ) as progress:
             from pipeline.progress import estimate_records
+            from pipeline.runner import own_paths
 
-            task = progress.add_task("articles", total=estimate_records(opts.inputs), rate="-")
+            task = progress.add_task(
+                "articles", total=estimate_records(opts.inputs, exclude=own_paths(opts)), rate="-"
+            )
 
             def tick(n: int) -> None:
                 progress.advance(task, n)
@@ -153,17 +197,29 @@ def _cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
                 rate = f"{t.completed / elapsed:.1f}" if elapsed > 0 else "-"
                 progress.update(task, rate=rate)
 
-            run(opts, on_article=tick)
+            summary = run(opts, on_article=tick, notify=notice)
     else:
-        run(opts)
-    run_json = json.loads((opts.out / "run.json").read_text(encoding="utf-8"))
+        summary = run(opts, notify=notice)
     if not args.quiet:
         from pipeline.report.tables import summary_table
 
+        run_json = json.loads((opts.out / "run.json").read_text(encoding="utf-8"))
         out = Console(stderr=True)
         out.print(summary_table(run_json))
         out.print(f"Report: {opts.out / 'report.html'}")
+    if summary.read == 0:
+        notice(_no_article(summary.skipped_files))
+        return EXIT_FAILED
     return EXIT_OK
+
+
+def _no_article(skipped: Sequence[dict[str, str]]) -> str:
+    """E021: the inputs held no article at all; name the first files skipped."""
+    names = [s["path"] for s in skipped[:SKIPPED_LISTED]]
+    listing = f": {', '.join(names)}" if names else ""
+    if len(skipped) > SKIPPED_LISTED:
+        listing += ", …"
+    return Errors.E021.format(count=len(skipped), listing=listing)
 
 
 def _read_run_file(run_dir: Path, name: str) -> list[dict[str, Any]]:
@@ -179,6 +235,7 @@ def _read_run_file(run_dir: Path, name: str) -> list[dict[str, Any]]:
 def _print_rows(rows: list[dict[str, Any]]) -> None:
     for row in rows:
         sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+    sys.stdout.flush()  # a closed pipe shows here, inside main(), not at exit
 
 
 def _cmd_conflicts(args: argparse.Namespace) -> int:
@@ -191,6 +248,7 @@ def _cmd_conflicts(args: argparse.Namespace) -> int:
         _print_rows(rows)
     else:
         Console().print(conflicts_table(rows))
+        sys.stdout.flush()
     return EXIT_OK
 
 
@@ -204,6 +262,7 @@ def _cmd_facts(args: argparse.Namespace) -> int:
         _print_rows([r for r in rows if args.subject is None or _same(r["subject"], args.subject)])
     else:
         Console().print(facts_table(rows, subject=args.subject))
+        sys.stdout.flush()
     return EXIT_OK
 
 
@@ -216,6 +275,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         scores = evaluate_model(args.model, args.data, texts_dir=args.texts)
         sys.stdout.write(json.dumps(scores, ensure_ascii=False, indent=2) + "\n")
         return EXIT_OK
+    if args.news is not None:
+        return _evaluate_news(args)
     if args.dir is None:
         raise UsageError("evaluate needs RUN_DIR (with --mentions/--facts) or --data")
     if args.mentions is None and args.facts is None:
@@ -226,6 +287,27 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     if args.facts is not None:
         report["facts"] = evaluate_facts(args.dir, args.facts).as_dict()
     sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    return EXIT_OK
+
+
+def _evaluate_news(args: argparse.Namespace) -> int:
+    """``evaluate RUN_DIR --news ROOT --split NAME [--blind] [--errors N] [--json]``."""
+    from pipeline.evaluate.news_score import check_split, news_tables, score_news_run
+
+    if args.dir is None or args.split is None:
+        raise UsageError(Errors.E011.format(option="--news", detail="needs RUN_DIR and --split"))
+    check_split(args.split, blind=args.blind)
+    scores = score_news_run(args.dir, args.news, args.split, blind=args.blind)
+    if args.json:
+        report = scores.as_dict(errors=args.errors)
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    from rich.console import Console
+
+    console = Console()
+    for table in news_tables(scores, errors=args.errors):
+        console.print(table)
+    sys.stdout.flush()
     return EXIT_OK
 
 
@@ -249,6 +331,56 @@ def _log_path(args: argparse.Namespace | None) -> Path:
     return Path(tempfile.gettempdir()) / "newsfacts-error.log"
 
 
+def _disk_full(e: BaseException) -> BaseException | None:
+    """The full-disk error (ENOSPC, EDQUOT) behind ``e``, if any: ``e`` itself, or one it
+    was raised from or while handling (a failed rollback hides the first error so), or a
+    DuckDB error whose message names it."""
+    markers = tuple(os.strerror(code) for code in DISK_FULL)
+    seen: set[int] = set()
+    todo: list[BaseException] = [e]
+    while todo:
+        x = todo.pop()
+        if id(x) in seen:
+            continue
+        seen.add(id(x))
+        if isinstance(x, OSError) and x.errno in DISK_FULL:
+            return x
+        if any(marker in str(x) for marker in markers):
+            return x
+        todo.extend(c for c in (x.__cause__, x.__context__) if c is not None)
+    return None
+
+
+def _where(full: BaseException, args: argparse.Namespace) -> str:
+    filename = getattr(full, "filename", None)
+    if filename:
+        return str(filename)
+    out = getattr(args, "out", None)
+    return str(out) if out is not None else "the outputs"
+
+
+def _quiet_stdout() -> None:
+    """After a closed pipe, point stdout at devnull so that the flush at exit does not
+    fail again (as the Python documentation on SIGPIPE advises)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # a replaced stdout (tests)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
+
+def _internal_error(e: Exception, args: argparse.Namespace) -> int:
+    path = _log_path(args)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(traceback.format_exc())
+    print(
+        f"newsfacts: internal error ({type(e).__name__}: {e}); details in {path}", file=sys.stderr
+    )
+    return EXIT_FAILED
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
@@ -268,23 +400,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = getattr(args, "handler", None)
         if handler is not None:
             return int(handler(args))
-    except (UsageError, InputError) as e:
-        print(f"newsfacts: error: {e}", file=sys.stderr)
-        return EXIT_USAGE
-    except PipelineError as e:
-        print(f"newsfacts: error: {e}", file=sys.stderr)
-        return EXIT_FAILED
     except KeyboardInterrupt:
-        print("newsfacts: interrupted; no output file was left half written", file=sys.stderr)
-        return EXIT_FAILED
-    except Exception as e:  # noqa: BLE001 - a bug: one line on screen, the traceback in a log
-        path = _log_path(args)
-        with path.open("a", encoding="utf-8") as fh:
-            fh.write(traceback.format_exc())
-        print(
-            f"newsfacts: internal error ({type(e).__name__}: {e}); details in {path}",
-            file=sys.stderr,
-        )
-        return EXIT_FAILED
+        print(f"newsfacts: {Errors.E020}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as e:  # noqa: BLE001 - sorted below: one line on screen, never a traceback
+        if isinstance(e, BrokenPipeError) and args.command in PRINTING:
+            _quiet_stdout()
+            return EXIT_OK
+        full = _disk_full(e)
+        if full is not None:  # no traceback log: it would go to the same full disk
+            print(
+                f"newsfacts: error: {Errors.E019.format(path=_where(full, args))}", file=sys.stderr
+            )
+            return EXIT_FAILED
+        if isinstance(e, (UsageError, InputError)):
+            print(f"newsfacts: error: {e}", file=sys.stderr)
+            return EXIT_USAGE
+        if isinstance(e, PipelineError):
+            print(f"newsfacts: error: {e}", file=sys.stderr)
+            return EXIT_FAILED
+        return _internal_error(e, args)
     parser.error(f"unknown command {args.command}")
     return EXIT_USAGE
