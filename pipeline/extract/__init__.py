@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from pipeline.extract.dates import find_dates
 from pipeline.extract.numbers import parse_number
 from pipeline.extract.quantities import extract_quantities
+from pipeline.extract.spans import keep_disjoint
 from pipeline.types import Quantity
 
 __all__ = ["extract_quantities", "find_quantities", "merge_mentions", "parse_number"]
@@ -27,15 +28,12 @@ def merge_mentions(quantities: Iterable[Quantity], dates: Iterable[Quantity]) ->
     Longer spans first, then quantities before dates, then earlier starts; a
     candidate that overlaps one already kept is dropped.
     """
-    ranked = sorted(
+    kept = keep_disjoint(
         [(q, 0) for q in quantities] + [(d, 1) for d in dates],
-        key=lambda pair: (-(pair[0].end - pair[0].start), pair[1], pair[0].start),
+        span=lambda pair: (pair[0].start, pair[0].end),
+        rank=lambda pair: (-(pair[0].end - pair[0].start), pair[1], pair[0].start),
     )
-    kept: list[Quantity] = []
-    for q, _ in ranked:
-        if all(q.end <= k.start or q.start >= k.end for k in kept):
-            kept.append(q)
-    return sorted(kept, key=lambda q: (q.start, q.end))
+    return sorted((q for q, _ in kept), key=lambda q: (q.start, q.end))
 
 
 def find_quantities(text: str, lang: str, *, published: dt.date | None = None) -> list[Quantity]:

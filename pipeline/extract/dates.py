@@ -51,12 +51,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from pipeline.errors import Errors, LexiconError
+from pipeline.extract.spans import keep_disjoint, overlaps_any
 from pipeline.lang import load_lang_file
 from pipeline.types import Quantity
 
@@ -1023,16 +1025,11 @@ def _direction(text: str, start: int, lex: _Lexicon) -> str | None:
     return None
 
 
-def _overlaps(candidate: _Candidate, taken: list[_Candidate]) -> bool:
-    return any(candidate.start < t.end and t.start < candidate.end for t in taken)
-
-
 def _select(candidates: list[_Candidate]) -> list[_Candidate]:
     """Longest first, then leftmost; drop anything overlapping a kept candidate."""
-    kept: list[_Candidate] = []
-    for candidate in sorted(candidates, key=lambda c: (c.start - c.end, c.start)):
-        if not _overlaps(candidate, kept):
-            kept.append(candidate)
+    kept = keep_disjoint(
+        candidates, span=lambda c: (c.start, c.end), rank=lambda c: (c.start - c.end, c.start)
+    )
     return sorted(kept, key=lambda c: c.start)
 
 
@@ -1044,20 +1041,28 @@ def _with_cue_flags(text: str, candidate: _Candidate, lex: _Lexicon) -> _Candida
     return _Candidate(candidate.start, candidate.end, candidate.date, flags)
 
 
+def _end(span: tuple[int, int]) -> int:
+    return span[1]
+
+
 def _continue_lists(
     text: str, kept: list[_Candidate], pending: list[_Candidate], lex: _Lexicon
 ) -> list[_Candidate]:
     """Accept a bare year that follows a date with only a connector between them."""
     out = list(kept)
+    # ``out`` stays sorted by start and pairwise disjoint (no date is empty), so its
+    # ends rise too: the candidates ending before a year are a prefix of it
+    spans = [(c.start, c.end) for c in out]
     for year in pending:
-        before = [c for c in out if c.end <= year.start]
-        if not before or _overlaps(year, out):
+        n_before = bisect_right(spans, year.start, key=_end)
+        if not n_before or overlaps_any(spans, (year.start, year.end)):
             continue
-        previous = max(before, key=lambda c: c.end)
+        previous = out[n_before - 1]
         if lex.continuation.fullmatch(text, previous.end, year.start):
             flags = tuple(f for f in previous.flags if f in _FLAG_ORDER)
-            out.append(_Candidate(year.start, year.end, year.date, flags))
-            out.sort(key=lambda c: c.start)
+            at = bisect_right(spans, (year.start, year.end))
+            out.insert(at, _Candidate(year.start, year.end, year.date, flags))
+            spans.insert(at, (year.start, year.end))
     return out
 
 

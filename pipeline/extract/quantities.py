@@ -77,6 +77,7 @@ Its decisions, documented once:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
@@ -589,13 +590,15 @@ def _sentence_start(text: str, pos: int) -> int:
     return start
 
 
-def _clause_end(text: str, pos: int, found: list[Quantity]) -> int:
+def _clause_end(text: str, pos: int, following: int | None) -> int:
     """Where the words after an amount stop counting as its context ("15 million in
-    funding"): a clause mark, the next mention, or ``_IMPLIED_AFTER`` characters on."""
+    funding"): a clause mark, the next mention (starting at ``following``), or
+    ``_IMPLIED_AFTER`` characters on."""
     end = min(len(text), pos + _IMPLIED_AFTER)
     stop = _CLAUSE_STOP.search(text, pos, end)
-    following = [q.start for q in found if q.start >= pos]
-    return min([end, *following] + ([stop.start()] if stop is not None else []))
+    if following is not None:
+        end = min(end, following)
+    return min(end, stop.start()) if stop is not None else end
 
 
 def _with_implied_currency(
@@ -606,17 +609,23 @@ def _with_implied_currency(
     the article's one currency."""
     stated = {q.unit for q in out if q.kind == "money"}
     article_iso = next(iter(stated)) if len(stated) == 1 else None
+    # ``found`` stays sorted by start (a new mention after those starting where it
+    # does); ``starts`` in step with it, so each amount looks only at its neighbours
     found = list(out)
+    starts = [q.start for q in found]
+    longest = max((q.end - q.start for q in found), default=0)
     for m, floor in bare:
         start = m.start()
         sentence = _sentence_start(text, start)
-        before = [q for q in found if sentence <= q.start and q.end <= start]
+        first, last = bisect_left(starts, sentence), bisect_right(starts, start)
+        before = [q for q in found[first:last] if q.end <= start]
         nearest = max(before, key=lambda q: q.end, default=None)
         if nearest is not None and nearest.kind == "money":
             iso: str | None = nearest.unit
         else:
             words_from = nearest.end if nearest is not None else sentence
-            after = _clause_end(text, m.end(), found)
+            nxt = bisect_left(starts, m.end())
+            after = _clause_end(text, m.end(), starts[nxt] if nxt < len(starts) else None)
             word_before = lex.implied_context.search(text, words_from, start)
             if word_before is None and lex.implied_context.search(text, m.end(), after) is None:
                 continue
@@ -627,10 +636,15 @@ def _with_implied_currency(
         q = _read(text, m, floor, lex, implied=iso)
         if q is None or q.kind != "money":
             continue
-        if any(q.start < o.end and o.start < q.end for o in found):
+        # a mention overlapping ``q`` starts before its end, and after its start less
+        # the longest mention's length
+        near = found[bisect_left(starts, q.start - longest) : bisect_left(starts, q.end)]
+        if any(q.start < o.end and o.start < q.end for o in near):
             continue
-        found.append(q)
-        found.sort(key=lambda o: o.start)
+        at = bisect_right(starts, q.start)
+        found.insert(at, q)
+        starts.insert(at, q.start)
+        longest = max(longest, q.end - q.start)
     return found
 
 

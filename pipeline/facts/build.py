@@ -7,11 +7,12 @@ without a normalised value are skipped (reconciliation compares normalised value
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from pipeline.facts.names import canonical_name
 from pipeline.facts.predicates import (
@@ -23,7 +24,9 @@ from pipeline.facts.predicates import (
     predicate_model,
 )
 from pipeline.facts.qualifiers import find_stage, find_time
+from pipeline.facts.spans import SpanIndex
 from pipeline.facts.subjects import (
+    CandidateIndex,
     DocView,
     article_topic,
     attach_subject,
@@ -45,17 +48,18 @@ NON_CLAIM_KINDS = frozenset({"date", "duration"})
 DAY_PREDICATES = frozenset({"stock_price"})  # figures of one day: their date is their time
 OTHER = "other"
 PLACE_LABELS = frozenset({"GPE", "LOC"})
-_PERCENT_GAP = re.compile(r"[\s\w]{0,6}")
+_PERCENT_GAP_MAX = 6
+_PERCENT_GAP = re.compile(rf"[\s\w]{{0,{_PERCENT_GAP_MAX}}}")
 
 
 def _location(
-    view: DocView, mention: Mention, subject: str, bounds: tuple[int, int], *, lang: str
+    ents: Sequence[Span], mention: Mention, subject: str, bounds: tuple[int, int], *, lang: str
 ) -> str | None:
+    """The place named in the figure's sentence nearest the figure (``ents``: the
+    article's entities, or those of the sentence)."""
     s_lo, s_hi = bounds
     places = [
-        e
-        for e in view.ents
-        if e.label_ in PLACE_LABELS and s_lo <= e.start_char and e.end_char <= s_hi
+        e for e in ents if e.label_ in PLACE_LABELS and s_lo <= e.start_char and e.end_char <= s_hi
     ]
     names = [(abs(e.start_char - mention.start), canonical_name(e.text, lang)) for e in places]
     names = [(d, n) for d, n in names if n and n != subject and plausible_name(n)]
@@ -69,6 +73,14 @@ def _near_percent(mention: Mention, others: Sequence[Mention], text: str) -> boo
         and _PERCENT_GAP.fullmatch(text[o.end : mention.start]) is not None
         for o in others
     )
+
+
+def _mention_span(m: Mention) -> tuple[int, int]:
+    return m.start, m.end
+
+
+def _same(span: tuple[int, int]) -> tuple[int, int]:
+    return span
 
 
 _SENTENCE_END = re.compile(r"[.!?…;:»\"”\n]")
@@ -134,19 +146,86 @@ def own_cues(
     "sells a stake for €1.1bn, implying an enterprise value of €2.4bn": the value words
     introduce the second figure, not the first.
     """
-    later = [
-        o.start
-        for o in others
-        if o.kind not in NON_CLAIM_KINDS and o.kind != "percent" and o.start >= mention.end
-    ]
-    if not later:
+    later = [o.start for o in others if _bounds_a_cue(o) and o.start >= mention.end]
+    return _cues_before(cues, mention, min(later, default=None))
+
+
+def _bounds_a_cue(m: Mention) -> bool:
+    """Whether cue words may belong to ``m`` rather than to a figure before it."""
+    return m.kind not in NON_CLAIM_KINDS and m.kind != "percent"
+
+
+def _cues_before(cues: Sequence[PhraseHit], mention: Mention, nxt: int | None) -> list[PhraseHit]:
+    """:func:`own_cues` given the start of the next figure (None: there is none)."""
+    if nxt is None:
         return list(cues)
-    nxt = min(later)
     return [
         h
         for h in cues
         if not (mention.end <= h.start and h.end <= nxt and nxt - h.end < h.start - mention.end)
     ]
+
+
+@dataclass(slots=True)
+class _Article:
+    """What the figures of one article look up, indexed once (see :mod:`.spans`), and
+    what their sentences share, computed once per sentence."""
+
+    text: str
+    folded: str
+    lang: str
+    mentions: SpanIndex[Mention]
+    percents: SpanIndex[Mention]
+    next_starts: list[int]  # starts of the figures that cue words may belong to, sorted
+    ents: SpanIndex[Span]
+    cues: dict[tuple[int, int], list[PhraseHit]] = field(default_factory=dict)
+    distributive: dict[tuple[int, int], bool] = field(default_factory=dict)
+
+    def near_percent(self, mention: Mention) -> bool:
+        """:func:`_near_percent` over the percents ending at most six characters before
+        ``mention`` (the longest gap ``_PERCENT_GAP`` allows)."""
+        before = self.percents.ending(mention.start - _PERCENT_GAP_MAX, mention.start)
+        return _near_percent(mention, before, self.text)
+
+    def own_cues(self, cues: Sequence[PhraseHit], mention: Mention) -> list[PhraseHit]:
+        i = bisect_left(self.next_starts, mention.end)
+        return _cues_before(
+            cues, mention, self.next_starts[i] if i < len(self.next_starts) else None
+        )
+
+    def sentence_cues(self, lo: int, hi: int) -> list[PhraseHit]:
+        key = (lo, hi)
+        if key not in self.cues:
+            self.cues[key] = cue_hits(self.folded, self.lang, start=lo, end=hi)
+        return self.cues[key]
+
+    def has_distributive(self, lo: int, hi: int) -> bool:
+        key = (lo, hi)
+        if key not in self.distributive:
+            self.distributive[key] = has_distributive(self.folded, lo, hi, lang=self.lang)
+        return self.distributive[key]
+
+    def sentence_mentions(self, mention: Mention) -> list[Mention]:
+        """The mentions starting in ``mention``'s sentence: all that :func:`find_stage`
+        and :func:`find_time` look at."""
+        lo = mention.sentence_start
+        return self.mentions.starting(lo, lo + len(mention.sentence))
+
+
+def _article(view: DocView, mentions: Sequence[Mention], *, lang: str) -> _Article:
+    return _Article(
+        text=view.text,
+        folded=view.folded,
+        lang=lang,
+        mentions=SpanIndex(mentions, _mention_span),
+        percents=SpanIndex([m for m in mentions if m.kind == "percent"], _mention_span),
+        next_starts=sorted(m.start for m in mentions if _bounds_a_cue(m)),
+        ents=SpanIndex(view.ents, _ent_span),
+    )
+
+
+def _ent_span(e: Span) -> tuple[int, int]:
+    return e.start_char, e.end_char
 
 
 def build_claims(
@@ -177,16 +256,19 @@ def build_claims(
     text, folded = view.text, view.folded
     spans = [(m.start, m.end) for m in mentions if m.kind not in NON_CLAIM_KINDS]
     cands = doc_candidates(doc, lang=lang, view=view, figures=spans)
+    index = CandidateIndex(cands)
     weights = salience(cands)
     excluded = descriptors(cands, figures, text)
     topic = article_topic(view, cands, lang=lang)
+    art = _article(view, mentions, lang=lang)
+    figure_spans = SpanIndex(spans, _same)
     claims: list[Claim] = []
     for m in sorted(figures, key=lambda x: x.start):
         if size_class(doc, m):
             continue
         bounds = _bounds(text, m)
         s_lo, s_hi = bounds
-        cues = own_cues(cue_hits(folded, lang, start=s_lo, end=s_hi), m, mentions)
+        cues = art.own_cues(art.sentence_cues(s_lo, s_hi), m)
         cues = named_cues(doc, m.start, m.end, cues, lang=lang)
         feats = features(
             kind=m.kind,
@@ -194,7 +276,7 @@ def build_claims(
             start=m.start,
             end=m.end,
             cues=cues,
-            near_percent=_near_percent(m, mentions, text),
+            near_percent=art.near_percent(m),
             model=model,
             folded=folded,
             governing=governing_cues(doc, m.start, m.end, cues, lang=lang),
@@ -214,28 +296,31 @@ def build_claims(
             role=subject_role(predicate),
             topic=topic,
             lang=lang,
-            figures=spans,
+            figures=figure_spans.starting(s_lo, s_hi),
+            index=index,
         )
         if attachment is None:
             continue
         subjects = [attachment]
-        if has_distributive(folded, s_lo, s_hi, lang=lang):
+        if art.has_distributive(s_lo, s_hi):
             subjects = [
                 replace(attachment, subject=c.name, type=c.type, candidate=c)
-                for c in coordinated(doc, cands, attachment.candidate)
+                for c in coordinated(doc, cands, attachment.candidate, index=index)
             ]
         value, normalized = m.quantity.value, m.normalized
         if value is None or normalized is None:  # filtered above; keeps mypy informed
             continue
         unit = m.quantity.unit or normalized.unit
+        near = art.sentence_mentions(m)
+        places = art.ents.within(s_lo, s_hi)
         for attachment in subjects:
             qualifiers = Qualifiers(
-                stage=find_stage(folded, m, mentions, lang=lang),
-                time=find_time(m, mentions, bounds=bounds, days=predicate in DAY_PREDICATES),
+                stage=find_stage(folded, m, near, lang=lang),
+                time=find_time(m, near, bounds=bounds, days=predicate in DAY_PREDICATES),
                 approx=m.quantity.approx,
                 bound=m.quantity.bound,
                 counterparty=attachment.counterparty,
-                location=_location(view, m, attachment.subject, bounds, lang=lang),
+                location=_location(places, m, attachment.subject, bounds, lang=lang),
             )
             evidence = Evidence(
                 article_id=article.id,

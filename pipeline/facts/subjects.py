@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -34,12 +35,14 @@ from pipeline.facts.names import (
     gazetteer_lookup,
     subject_lexicon,
 )
+from pipeline.facts.spans import SpanIndex
 from pipeline.facts.text import PhraseHit, Phrases, compile_phrases, find_phrases, fold
 from pipeline.types import Mention
 
 __all__ = [
     "Attachment",
     "Candidate",
+    "CandidateIndex",
     "DocView",
     "Role",
     "article_topic",
@@ -89,7 +92,8 @@ ACCEPT_IN_SENTENCE = 1.2
 _CONTEXT_CHARS = 2500
 _PAREN_GAP = re.compile(r"\s*\(\s*[^()]{0,40}")
 _COMMA_GAP = re.compile(r"\s*[,:]\s*")
-_TIGHT_GAP = re.compile(r"\s{0,2}")
+_DESCRIPTOR_GAP = 2
+_TIGHT_GAP = re.compile(rf"\s{{0,{_DESCRIPTOR_GAP}}}")
 _NAME_FOLLOWS = re.compile(r"[\s«\"“'‘’]{0,3}")
 
 
@@ -168,6 +172,40 @@ class Attachment:
     counterparty: str | None = None
 
 
+class CandidateIndex:
+    """An article's candidates, indexed for what each figure asks of them: those of its
+    sentence, those of the context before it, those with given roots, the organisation
+    named after a place. Answers come in the order of the candidates."""
+
+    def __init__(self, cands: Sequence[Candidate]) -> None:
+        self.cands = tuple(cands)
+        self.spans = SpanIndex(self.cands, _candidate_span)
+        self._by_root: dict[int, list[int]] | None = None
+        self._owners: dict[str, Candidate | None] = {}
+
+    def with_roots(self, roots: Iterable[int]) -> list[Candidate]:
+        """The candidates whose root token is one of ``roots``."""
+        if self._by_root is None:
+            self._by_root = {}
+            for i, c in enumerate(self.cands):
+                self._by_root.setdefault(c.root, []).append(i)
+        found = sorted(i for r in set(roots) for i in self._by_root.get(r, ()))
+        return [self.cands[i] for i in found]
+
+    def named_after(self, place: Candidate) -> Candidate:
+        """:func:`_named_after` over the candidates, each place name looked up once."""
+        if place.name not in self._owners:
+            self._owners[place.name] = _owner_named_after(place.name, self.cands)
+        owner = self._owners[place.name]
+        if owner is None:
+            return place
+        return replace(owner, start=place.start, end=place.end, root=place.root, source="entity")
+
+
+def _candidate_span(c: Candidate) -> tuple[int, int]:
+    return c.start, c.end
+
+
 @dataclass(frozen=True, slots=True)
 class DocView:
     """What the facts stage reads from a parsed article, computed once per article.
@@ -187,6 +225,27 @@ class DocView:
     capitalised: np.ndarray
     pos: np.ndarray
     spaced: np.ndarray
+    lines: Lines
+
+
+@dataclass(frozen=True, slots=True)
+class Lines:
+    """The lines of a text, and whether each is a headline, read once per line."""
+
+    text: str
+    breaks: list[int]  # positions of the line breaks
+    headline: dict[int, bool] = field(default_factory=dict)  # by line start
+
+    def title_case(self, pos: int) -> bool:
+        """Whether the line holding ``pos`` has mostly capitalised words (a headline)."""
+        i = bisect_left(self.breaks, pos)
+        lo = self.breaks[i - 1] + 1 if i > 0 else 0
+        if lo not in self.headline:
+            hi = self.breaks[i] if i < len(self.breaks) else len(self.text)
+            words = re.findall(r"[^\W\d_]+", self.text[lo:hi])
+            caps = sum(1 for w in words if w[:1].isupper())
+            self.headline[lo] = len(words) >= 3 and caps > 0.6 * len(words)
+        return self.headline[lo]
 
 
 def doc_view(doc: Doc) -> DocView:
@@ -197,7 +256,10 @@ def doc_view(doc: Doc) -> DocView:
     outside = (arr[:, 0] == 1) & (arr[:, 1] == 0)
     capitalised = outside & first_upper
     spaced = arr[:, 3] == 1
-    return DocView(doc, text, fold(text), tuple(doc.ents), outside, capitalised, arr[:, 2], spaced)
+    lines = Lines(text, [m.start() for m in re.finditer("\n", text)])
+    return DocView(
+        doc, text, fold(text), tuple(doc.ents), outside, capitalised, arr[:, 2], spaced, lines
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -413,17 +475,7 @@ class _Name:
 _NAME_WORD_POS = frozenset({"PROPN", "NOUN"})
 
 
-def _title_case_line(text: str, tok: Token) -> bool:
-    """Whether ``tok`` (of the doc whose text is ``text``) stands on a line whose words
-    are mostly capitalised (a headline)."""
-    lo = text.rfind("\n", 0, tok.idx) + 1
-    hi = text.find("\n", tok.idx)
-    words = re.findall(r"[^\W\d_]+", text[lo : hi if hi >= 0 else len(text)])
-    caps = sum(1 for w in words if w[:1].isupper())
-    return len(words) >= 3 and caps > 0.6 * len(words)
-
-
-def _name_word(text: str, tok: Token) -> bool:
+def _name_word(lines: Lines, tok: Token) -> bool:
     """Whether a capitalised word right after a name continues it.
 
     Mid-sentence, outside a headline, a capitalised noun the recogniser left out of the
@@ -435,7 +487,7 @@ def _name_word(text: str, tok: Token) -> bool:
         and not tok.is_sent_start
         and len(tok.text) > 1
         and not tok.text.isupper()
-        and not _title_case_line(text, tok)
+        and not lines.title_case(tok.idx)
     )
 
 
@@ -464,7 +516,7 @@ def _merged_names(view: DocView, lex: SubjectLexicon) -> list[_Name]:
             nxt = doc[last]
             if nxt.ent_type_ or not nxt.text[:1].isupper():
                 break
-            if nxt.text.casefold() not in lex.name_final_words and not _name_word(text, nxt):
+            if nxt.text.casefold() not in lex.name_final_words and not _name_word(view.lines, nxt):
                 break
             last += 1
             end = nxt.idx + len(nxt)
@@ -476,11 +528,11 @@ def _merged_names(view: DocView, lex: SubjectLexicon) -> list[_Name]:
 def _not_a_subject(
     view: DocView,
     n: _Name,
-    figures: Sequence[tuple[int, int]],
+    figures: SpanIndex[tuple[int, int]],
     cue_heads: frozenset[str] = frozenset(),
 ) -> bool:
     """Entities that name no subject: units and figures, model numbers, datelines, modifiers."""
-    if any(n.start < hi and lo < n.end for lo, hi in figures):
+    if figures.overlaps(n.start, n.end):
         return True  # "MW" in "up to 520 MW"
     surface = view.text[n.start : n.end]
     if any(_MODEL_NUMBER.fullmatch(w) for w in surface.split()):
@@ -508,7 +560,7 @@ def _not_a_subject(
 
 
 def _entity_candidates(
-    view: DocView, lang: str, pats: _Patterns, figures: Sequence[tuple[int, int]]
+    view: DocView, lang: str, pats: _Patterns, figures: SpanIndex[tuple[int, int]]
 ) -> list[Candidate]:
     lex = subject_lexicon(lang)
     doc, folded = view.doc, view.folded
@@ -574,7 +626,7 @@ def _entity_candidates(
 
 
 def _proper_noun_candidates(
-    view: DocView, lang: str, pats: _Patterns, figures: Sequence[tuple[int, int]]
+    view: DocView, lang: str, pats: _Patterns, figures: SpanIndex[tuple[int, int]]
 ) -> list[Candidate]:
     """Names the entity recogniser missed: runs of proper nouns outside every entity,
     repeated in the article and the subject of a verb at least once ("Fernhill raises")."""
@@ -598,7 +650,7 @@ def _proper_noun_candidates(
     by_name: dict[str, list[Span]] = {}
     for a, b in runs:
         span = doc[a:b]
-        if any(span.start_char < hi and lo < span.end_char for lo, hi in figures):
+        if figures.overlaps(span.start_char, span.end_char):
             continue
         name = canonical_name(span.text, lang)
         if name and name[:1].isupper() and not name.isupper():
@@ -626,7 +678,7 @@ def _proper_noun_candidates(
 
 
 def _cue_name_candidates(
-    view: DocView, lang: str, pats: _Patterns, figures: Sequence[tuple[int, int]]
+    view: DocView, lang: str, pats: _Patterns, figures: SpanIndex[tuple[int, int]]
 ) -> list[Candidate]:
     """Capitalised words the recogniser missed right after a cue word.
 
@@ -642,7 +694,7 @@ def _cue_name_candidates(
         if i < end:
             continue
         tok = doc[i]
-        if tok.is_sent_start or _title_case_line(view.text, tok):
+        if tok.is_sent_start or view.lines.title_case(tok.idx):
             continue
         j = i + 1
         while j < len(doc) and spaced[j - 1] and caps[j]:
@@ -650,7 +702,7 @@ def _cue_name_candidates(
         span = doc[i:j]
         end = j
         lo, hi = span.start_char, span.end_char
-        if any(lo < f_hi and f_lo < hi for f_lo, f_hi in figures):
+        if figures.overlaps(lo, hi):
             continue
         name = canonical_name(span.text, lang)
         if not name or not name[:1].isupper() or name.isupper() or not plausible_name(name):
@@ -724,21 +776,24 @@ def _with_short_forms(
             forms.setdefault(form, c)
     if not forms:
         return list(cands)
-    kept = list(cands)
-    added: list[Candidate] = []
     text = view.text
+    found = _occurrences(text, forms)
+    # ``kept`` only loses candidates: each occurrence looks at those overlapping it
+    index = SpanIndex(cands, _candidate_span)
+    alive = [True] * len(cands)
+    added: list[Candidate] = []
     for form, full in forms.items():
-        for m in re.finditer(rf"(?<![\w'’-]){re.escape(form)}(?![\w-])", text):
-            start, end = m.span()
+        for start, end in found[form]:
             if _capital_follows(text, end):
                 continue
-            same = [c for c in kept if c.start == start and c.end == end]
-            if any(c.start < end and start < c.end for c in kept if c not in same):
-                continue
+            near = [i for i in index.overlapping_indices(start, end) if alive[i]]
+            if any(index.spans[i] != (start, end) for i in near):
+                continue  # a name of its own overlaps the short form
             root = _root(view.doc, start, end)
             if root is None:
                 continue
-            kept = [c for c in kept if c not in same]
+            for i in near:  # the same span read another way: the full name's now
+                alive[i] = False
             added.append(
                 Candidate(
                     full.name,
@@ -751,11 +806,37 @@ def _with_short_forms(
                     _marker(view.folded, start, pats),
                 )
             )
+    kept = [c for c, keep in zip(cands, alive, strict=True) if keep]
     return sorted([*kept, *added], key=lambda c: c.start)
 
 
-def _overlaps(start: int, end: int, cands: Sequence[Candidate]) -> bool:
-    return any(c.start < end and start < c.end for c in cands)
+# Where a short form may start: not after a word character, an apostrophe or a hyphen;
+# and where it may end: before none of a word character or a hyphen.
+_FORM_START = re.compile(r"(?<![\w'’-])(?=\S)")
+_FORM_END = re.compile(r"(?![\w-])")
+
+
+def _occurrences(text: str, forms: Iterable[str]) -> dict[str, list[tuple[int, int]]]:
+    """Each form's occurrences in ``text`` as whole words, left to right and not
+    overlapping one another (what a ``finditer`` per form gives), in one pass over the
+    text: a form is tried only where a word starts with its first characters."""
+    by_head: dict[str, list[str]] = {}
+    found: dict[str, list[tuple[int, int]]] = {}
+    for form in forms:
+        by_head.setdefault(form[:MIN_SHORT_FORM], []).append(form)
+        found[form] = []
+    for m in _FORM_START.finditer(text):
+        p = m.start()
+        for form in by_head.get(text[p : p + MIN_SHORT_FORM], ()):
+            end = p + len(form)
+            hits = found[form]
+            if (
+                text.startswith(form, p)
+                and _FORM_END.match(text, end) is not None
+                and (not hits or p >= hits[-1][1])
+            ):
+                hits.append((p, end))
+    return found
 
 
 def _resolve_back(
@@ -779,23 +860,89 @@ def _resolve_back(
     return best[1] if best else None
 
 
+ORDINAL_TYPES = frozenset({"company", "project", "site", "programme"})
+
+
 def _resolve_ordinal(
     doc: Doc, cands: Sequence[Candidate], pos: int, index: int
 ) -> Candidate | None:
+    """What "le premier", "the second" at ``pos`` names: the ``index``-th name of the
+    last sentence before it that names two (two companies when it names them)."""
     by_sent: dict[int, list[Candidate]] = {}
     for c in cands:
-        if c.end <= pos and c.type in ("company", "project", "site", "programme"):
+        if c.end <= pos and c.type in ORDINAL_TYPES:
             by_sent.setdefault(doc[c.root].sent.start, []).append(c)
     for sent_start in sorted(by_sent, reverse=True):
-        names: list[Candidate] = []
-        for c in sorted(by_sent[sent_start], key=lambda c: c.start):
-            if all(n.name != c.name for n in names):
-                names.append(c)
-        companies = [c for c in names if c.type == "company"]
-        pick = companies if len(companies) >= 2 else names
+        pick = _ordinal_pick(by_sent[sent_start])
         if len(pick) >= 2:
             return pick[index] if index < len(pick) else None
     return None
+
+
+def _ordinal_pick(members: Sequence[Candidate]) -> list[Candidate]:
+    """The names of one sentence an ordinal counts: its companies when it names two,
+    else all its names (each name once, in text order)."""
+    names: list[Candidate] = []
+    seen: set[str] = set()
+    for c in sorted(members, key=lambda c: c.start):
+        if c.name not in seen:
+            seen.add(c.name)
+            names.append(c)
+    companies = [c for c in names if c.type == "company"]
+    return companies if len(companies) >= 2 else names
+
+
+@dataclass(frozen=True, slots=True)
+class _OrdinalGroup:
+    ends: list[int]  # ends of its members, ascending
+    members: list[Candidate]  # in the order of the candidates
+    pick: list[Candidate]  # :func:`_ordinal_pick` of all its members
+
+
+class _Ordinals:
+    """:func:`_resolve_ordinal` over fixed candidates, each sentence's names read once.
+
+    Sentences whose names all end before the ordinal are looked up, not read again;
+    where the sentences' names do not follow the text order (the fast path assumes it)
+    every ordinal is resolved the plain way.
+    """
+
+    def __init__(self, doc: Doc, cands: Sequence[Candidate]) -> None:
+        self.doc = doc
+        self.cands = cands
+        by_sent: dict[int, list[Candidate]] = {}
+        for c in cands:
+            if c.type in ORDINAL_TYPES:
+                by_sent.setdefault(doc[c.root].sent.start, []).append(c)
+        self.groups = [
+            _OrdinalGroup(sorted(c.end for c in ms), ms, _ordinal_pick(ms))
+            for _, ms in sorted(by_sent.items())
+        ]
+        self.first_ends = [g.ends[0] for g in self.groups]
+        self.last_ends = [g.ends[-1] for g in self.groups]
+        self.in_order = self.first_ends == sorted(self.first_ends) and self.last_ends == sorted(
+            self.last_ends
+        )
+        # the last sentence, up to each one, that names two
+        self.last_naming: list[int] = []
+        for g, group in enumerate(self.groups):
+            before = self.last_naming[-1] if self.last_naming else -1
+            self.last_naming.append(g if len(group.pick) >= 2 else before)
+
+    def resolve(self, pos: int, index: int) -> Candidate | None:
+        if not self.in_order:
+            return _resolve_ordinal(self.doc, self.cands, pos, index)
+        started = bisect_right(self.first_ends, pos)  # sentences with a name ending by pos
+        whole = bisect_right(self.last_ends, pos)  # ... with every name ending by pos
+        for g in range(started - 1, whole - 1, -1):  # a sentence read in part
+            pick = _ordinal_pick([c for c in self.groups[g].members if c.end <= pos])
+            if len(pick) >= 2:
+                return pick[index] if index < len(pick) else None
+        g = self.last_naming[whole - 1] if whole > 0 else -1
+        if g < 0:
+            return None
+        pick = self.groups[g].pick
+        return pick[index] if index < len(pick) else None
 
 
 _ORDINAL_BLOCK = frozenset({"NOUN", "PROPN", "ADJ", "NUM", "ADP"})
@@ -820,9 +967,9 @@ def _qualifies_a_noun(doc: Doc, end: int) -> bool:
     return nxt is not None and nxt.pos_ in _ORDINAL_BLOCK
 
 
-def _adjectives_then_name(doc: Doc, end: int, cands: Sequence[Candidate]) -> bool:
+def _adjectives_then_name(doc: Doc, end: int, cands: SpanIndex[Candidate]) -> bool:
     """Whether only adjectives stand between ``end`` and the start of a candidate name."""
-    starts = sorted(c.start for c in cands if end < c.start <= end + 40)
+    starts = sorted(c.start for c in cands.starting(end + 1, end + 40))
     if not starts:
         return False
     span = doc.char_span(end, starts[0], alignment_mode="expand")
@@ -891,16 +1038,19 @@ def doc_candidates(
     pats = _patterns(lang)
     lex = subject_lexicon(lang)
     folded = v.folded
-    base = _entity_candidates(v, lang, pats, figures)
+    figure_index = SpanIndex(figures, _same_span)
+    base = _entity_candidates(v, lang, pats, figure_index)
+    taken = SpanIndex(base, _candidate_span)
     base += [
         c
-        for c in _proper_noun_candidates(v, lang, pats, figures)
-        if not _overlaps(c.start, c.end, base)
+        for c in _proper_noun_candidates(v, lang, pats, figure_index)
+        if not taken.overlaps(c.start, c.end)
     ]
+    taken = SpanIndex(base, _candidate_span)
     base += [
         c
-        for c in _cue_name_candidates(v, lang, pats, figures)
-        if not _overlaps(c.start, c.end, base)
+        for c in _cue_name_candidates(v, lang, pats, figure_index)
+        if not taken.overlaps(c.start, c.end)
     ]
     base.sort(key=lambda c: c.start)
     base = [c for c in _with_short_forms(v, base, lex, pats) if plausible_name(c.name)]
@@ -908,39 +1058,51 @@ def doc_candidates(
         replace(c, marker="former") if c.marker is None and _past_origin(doc, c, lex) else c
         for c in base
     ]
+    taken = SpanIndex(base, _candidate_span)
     for hit in find_phrases(folded, pats.epithets):
         root = _root(doc, hit.start, hit.end)
         entry = gazetteer_lookup(hit.tag)
-        if root is None or _overlaps(hit.start, hit.end, base):
+        if root is None or taken.overlaps(hit.start, hit.end):
             continue
         kind = entry.type if entry else "company"
-        base.append(
-            Candidate(
-                hit.tag,
-                kind,
-                hit.start,
-                hit.end,
-                root.i,
-                "epithet",
-                SOURCE_PRIOR["epithet"],
-                _marker(folded, hit.start, pats),
-            )
+        epithet = Candidate(
+            hit.tag,
+            kind,
+            hit.start,
+            hit.end,
+            root.i,
+            "epithet",
+            SOURCE_PRIOR["epithet"],
+            _marker(folded, hit.start, pats),
         )
+        base.append(epithet)
+        taken.add(epithet, (hit.start, hit.end))
     base.sort(key=lambda c: c.start)
     weights = salience(base)
+    named = SpanIndex(base, _candidate_span)
+    # ``[*base, *resolved]`` as resolved candidates are added: what anaphora resolve to
+    pool = SpanIndex(base, _candidate_span)
     resolved: list[Candidate] = []
+
+    def resolve(c: Candidate) -> None:
+        resolved.append(c)
+        pool.add(c, (c.start, c.end))
+
+    def before(pos: int) -> list[Candidate]:  # what _resolve_back may choose at pos
+        return pool.ending(pos - _CONTEXT_CHARS, pos)
+
     for hit in _anaphora_hits(folded, pats, lex):
         after = _NAME_FOLLOWS.match(folded, hit.end)
         follows = after.end() if after else hit.end
-        if _overlaps(hit.start, hit.end, base) or any(c.start == follows for c in base):
+        if named.overlaps(hit.start, hit.end) or named.starting(follows, follows):
             continue
-        if any(c.start <= follows < c.end for c in base):
+        if named.overlaps(follows, follows + 1):
             continue
-        if _adjectives_then_name(doc, hit.end, base):
+        if _adjectives_then_name(doc, hit.end, named):
             continue  # "le groupe norvégien Havstrøm Energi": a cue word, not an anaphor
         root = _root(doc, hit.start, hit.end)
         target = _resolve_back(
-            [*base, *resolved],
+            before(hit.start),
             hit.start,
             COMPATIBLE.get(hit.tag, frozenset({hit.tag})),
             weights,
@@ -948,7 +1110,7 @@ def doc_candidates(
         )
         if root is None or target is None:
             continue
-        resolved.append(
+        resolve(
             replace(
                 target,
                 start=hit.start,
@@ -959,14 +1121,18 @@ def doc_candidates(
                 marker=_marker(folded, hit.start, pats),
             )
         )
+    ordinals: _Ordinals | None = None
     for hit in find_phrases(folded, pats.ordinals):
         root = _root(doc, hit.start, hit.end)
         if root is None or _qualifies_a_noun(doc, hit.end):
             continue  # "la première tranche", "the first of the halls": no company named
-        target = _resolve_ordinal(doc, base, hit.start, int(hit.tag))
-        if target is None or _overlaps(hit.start, hit.end, resolved):
-            continue
-        resolved.append(
+        ordinals = ordinals or _Ordinals(doc, base)
+        target = ordinals.resolve(hit.start, int(hit.tag))
+        if target is None or any(
+            i >= len(base) for i in pool.overlapping_indices(hit.start, hit.end)
+        ):
+            continue  # a resolved mention is there already
+        resolve(
             replace(
                 target,
                 start=hit.start,
@@ -983,11 +1149,9 @@ def doc_candidates(
             continue
         if "Plur" in tok.morph.get("Number", []):
             continue
-        target = _resolve_back(
-            [*base, *resolved], tok.idx, subject_like, weights, decay=PRONOUN_DECAY
-        )
+        target = _resolve_back(before(tok.idx), tok.idx, subject_like, weights, decay=PRONOUN_DECAY)
         if target is not None:
-            resolved.append(
+            resolve(
                 replace(
                     target,
                     start=tok.idx,
@@ -999,6 +1163,10 @@ def doc_candidates(
                 )
             )
     return tuple(sorted([*base, *resolved], key=lambda c: (c.start, c.end)))
+
+
+def _same_span(span: tuple[int, int]) -> tuple[int, int]:
+    return span
 
 
 def _tokens_among(doc: Doc, words: frozenset[str]) -> list[Token]:
@@ -1040,27 +1208,48 @@ def _depth_below(token: Token, top: int, limit: int = 3) -> int | None:
     return None
 
 
-def _syntax_score(doc: Doc, cand: Candidate, mroot: Token, subjects: Mapping[int, int]) -> float:
+@dataclass(frozen=True, slots=True)
+class _Above:
+    """The tree above a figure's root, read once per figure (every candidate asks)."""
+
+    hops: Mapping[int, int]  # ancestor token index -> hops up from the figure's root
+    nominal: frozenset[int]  # the root and the nouns above it, up to its verb
+    verb: Token | None  # the nearest verb (or auxiliary) at or above the root
+
+
+def _above(mroot: Token) -> _Above:
+    ancestors = list(mroot.ancestors)
+    nominal = {mroot.i}
+    for anc in ancestors:
+        if anc.pos_ in ("VERB", "AUX") or len(nominal) > 3:
+            break
+        nominal.add(anc.i)
+    verb = next((a for a in (mroot, *ancestors) if a.pos_ in ("VERB", "AUX")), None)
+    return _Above({a.i: h for h, a in enumerate(ancestors, 1)}, frozenset(nominal), verb)
+
+
+def _syntax_score(
+    doc: Doc,
+    cand: Candidate,
+    mroot: Token,
+    subjects: Mapping[int, int],
+    above: _Above | None = None,
+) -> float:
     croot = doc[cand.root]
     score = 0.0
     for subj, hops in subjects.items():
         depth = _depth_below(croot, subj)
         if depth is not None:
             score = max(score, 2.0 * 0.6**depth * 0.9 ** (hops - 1))
-    ancestors = {a.i: h for h, a in enumerate(mroot.ancestors, 1)}
-    if cand.root in ancestors:
-        score = max(score, 1.5 * 0.7 ** (ancestors[cand.root] - 1))
-    nominal = {mroot.i}
-    for anc in mroot.ancestors:
-        if anc.pos_ in ("VERB", "AUX") or len(nominal) > 3:
-            break
-        nominal.add(anc.i)
+    tree = above or _above(mroot)
+    if cand.root in tree.hops:
+        score = max(score, 1.5 * 0.7 ** (tree.hops[cand.root] - 1))
     head = croot.head
     if (
         croot.dep_ in NOMINAL_DEPS
         and head.i != croot.i
         and head.pos_ in ("NOUN", "PROPN")
-        and head.i in nominal
+        and head.i in tree.nominal
     ):
         score = max(score, 1.2)
     return score
@@ -1100,7 +1289,10 @@ def descriptors(
     return frozenset(
         c.start
         for c in cands
-        if any(0 <= c.start - e <= 2 and _TIGHT_GAP.fullmatch(text[e : c.start]) for e in ends)
+        if any(
+            e in ends and _TIGHT_GAP.fullmatch(text[e : c.start])
+            for e in range(c.start - _DESCRIPTOR_GAP, c.start + 1)
+        )
     )
 
 
@@ -1142,12 +1334,14 @@ def _subject_verbs(token: Token) -> dict[int, Token]:
     return out
 
 
-def _under_verb(doc: Doc, cand: Candidate, mroot: Token, limit: int = 5) -> bool:
+def _under_verb(
+    doc: Doc, cand: Candidate, mroot: Token, limit: int = 5, above: _Above | None = None
+) -> bool:
     """Whether ``cand`` hangs under the verb governing the figure, not through its subject.
 
     "X will spend $2bn on the first phase of the Y campus": Y is what the money goes to.
     """
-    verb = next((a for a in (mroot, *mroot.ancestors) if a.pos_ in ("VERB", "AUX")), None)
+    verb = (above or _above(mroot)).verb
     if verb is None:
         return False
     tok = doc[cand.root]
@@ -1300,6 +1494,7 @@ def attach_subject(
     topic: str | None = None,
     lang: str | None = None,
     figures: Sequence[tuple[int, int]] = (),
+    index: CandidateIndex | None = None,
 ) -> Attachment | None:
     """The subject of ``mention`` among ``cands`` (see the module docstring), or None.
 
@@ -1312,7 +1507,9 @@ def attach_subject(
     count whose sentence has no subject but quotes a source ("selon l'Observatoire X")
     is the source's statistic about a population: no subject from the context then,
     unless it is the source. (A price a source gives, "according to Bloomberg", is still
-    the context's deal.)
+    the context's deal.) ``figures`` may be only those starting in the sentence: no other
+    is looked at. ``index``: ``cands`` indexed (:class:`CandidateIndex`), which a caller
+    attaching many figures builds once.
     """
     s_lo = mention.sentence_start
     s_hi = s_lo + len(mention.sentence)
@@ -1322,6 +1519,7 @@ def attach_subject(
     if mroot is None:
         return None
     subjects = _governing_subjects(mroot)
+    above = _above(mroot)
     roles = _sentence_roles(mroot, subject_lexicon(lang) if lang else None)
     lex = subject_lexicon(lang) if lang else None
     # An unnamed party that gives money is the funder; the figure stays the beneficiary's.
@@ -1337,15 +1535,15 @@ def attach_subject(
     ):
         return None  # "un groupe de 21 000 salariés qui a réalisé 4,1 milliards"
     text = doc_text(doc) if text is None else text
-    reach = _in_reach(cands, s_lo, s_hi, excluded)
+    idx = index if index is not None else CandidateIndex(cands)
+    # the candidates of the sentence, and those ending in reach before it
+    in_sentence = idx.spans.within(s_lo, s_hi)
+    reach = _in_reach(idx.spans.ending(s_lo - _CONTEXT_CHARS, s_hi), s_lo, s_hi, excluded)
     funders: list[Candidate] = []
-    has_funder = role.funding and any(
-        s_lo <= c.start and c.end <= s_hi and _is_party(doc, c, roles.funders) for c in cands
-    )
+    has_funder = role.funding and any(_is_party(doc, c, roles.funders) for c in in_sentence)
     scored: list[tuple[float, Candidate]] = []
-    for cand in cands:
-        outside = not (s_lo <= cand.start and cand.end <= s_hi)
-        if outside or (cand.start < mention.end and mention.start < cand.end):
+    for cand in in_sentence:
+        if cand.start < mention.end and mention.start < cand.end:
             continue
         if cand.start in excluded:
             continue  # "100 000 GPU Nvidia": the maker of the counted thing
@@ -1355,12 +1553,12 @@ def attach_subject(
             funders.append(cand)  # "Enova a accordé une subvention de ...": the other party
             continue
         c = cand
-        syn = _syntax_score(doc, c, mroot, subjects)
+        syn = _syntax_score(doc, c, mroot, subjects, above)
         if (
             role.project
             and c.type in PROJECT_TYPES
             and c.marker != "counterparty"
-            and (_under_verb(doc, c, mroot) or _describes_figure(doc, c, mroot))
+            and (_under_verb(doc, c, mroot, above=above) or _describes_figure(doc, c, mroot))
             and not _figure_between(mention, c, figures)
         ):
             syn = max(syn, TARGET_SYNTAX)
@@ -1393,7 +1591,7 @@ def attach_subject(
     if scored and scored[0][0] >= ACCEPT_IN_SENTENCE:
         best_score, best = scored[0]
         if best.type == "country" and role.project:
-            best = _named_after(best, cands)
+            best = idx.named_after(best)
         second = next((s for s, c in scored[1:] if c.name != best.name), 0.0)
         confidence = 0.45 + 0.12 * min(best_score, 3.0) + 0.1 * min(best_score - second, 1.0)
         return Attachment(
@@ -1401,10 +1599,10 @@ def attach_subject(
             best.type,
             round(min(confidence, 0.95), 3),
             best,
-            _counterparty(cands, best, s_lo, s_hi, mention, funders=funders),
+            _counterparty(in_sentence, best, s_lo, s_hi, mention, funders=funders),
         )
     context: list[tuple[float, Candidate]] = []
-    for c in cands:
+    for c in idx.spans.ending(s_lo - _CONTEXT_CHARS, s_lo):
         if c.end > s_lo or s_lo - c.end > _CONTEXT_CHARS or c.type == "country":
             continue
         if c.start in excluded or c.marker in NEVER_SUBJECT_MARKERS:
@@ -1426,7 +1624,9 @@ def attach_subject(
     if not pool:
         return None
     best_score, best = pool[0]
-    sources = {c.name for c in cands if c.marker == "source" and s_lo <= c.start < s_hi}
+    sources = {
+        c.name for c in idx.spans.starting(s_lo, s_hi) if c.marker == "source" and c.start < s_hi
+    }
     if mention.kind == "count" and sources and best.name not in sources:
         return None  # "1.2 million workers ..., according to Orkam": the source's statistic
     confidence = 0.25 + 0.1 * min(max(best_score, 0.0), 2.0)
@@ -1435,7 +1635,7 @@ def attach_subject(
         best.type,
         round(confidence, 3),
         best,
-        _counterparty(cands, best, s_lo, s_hi, mention, funders=funders),
+        _counterparty(in_sentence, best, s_lo, s_hi, mention, funders=funders),
     )
 
 
@@ -1445,16 +1645,21 @@ def _named_after(place: Candidate, cands: Sequence[Candidate]) -> Candidate:
     "Le Grand Est veut former 30 000 personnes" in an article about the "Académie IA
     Grand Est": the region speaks through its programme, which trains the people.
     """
-    tail = re.compile(rf"\s{re.escape(place.name)}$")
+    owner = _owner_named_after(place.name, cands)
+    if owner is None:
+        return place
+    return replace(owner, start=place.start, end=place.end, root=place.root, source="entity")
+
+
+def _owner_named_after(place: str, cands: Sequence[Candidate]) -> Candidate | None:
+    """The last candidate of the one organisation name ending with ``place``, if one."""
+    tail = re.compile(rf"\s{re.escape(place)}$")
     owners = {
         c.name: c
         for c in cands
         if c.type != "country" and c.source == "entity" and tail.search(c.name)
     }
-    if len(owners) != 1:
-        return place
-    owner = next(iter(owners.values()))
-    return replace(owner, start=place.start, end=place.end, root=place.root, source="entity")
+    return next(iter(owners.values())) if len(owners) == 1 else None
 
 
 def _place_allowed(
@@ -1474,14 +1679,24 @@ def _place_allowed(
     return syn >= COUNTRY_MIN_SYNTAX and not reach
 
 
-def coordinated(doc: Doc, cands: Sequence[Candidate], chosen: Candidate) -> list[Candidate]:
-    """``chosen`` and the candidates coordinated with it ("Nscale et Aker"), in text order."""
+def coordinated(
+    doc: Doc,
+    cands: Sequence[Candidate],
+    chosen: Candidate,
+    *,
+    index: CandidateIndex | None = None,
+) -> list[Candidate]:
+    """``chosen`` and the candidates coordinated with it ("Nscale et Aker"), in text order.
+
+    ``index``: ``cands`` indexed (:class:`CandidateIndex`), when the caller has it.
+    """
     root = doc[chosen.root]
     head = root.head if root.dep_ == "conj" else root
     group = {head.i, *(t.i for t in head.conjuncts)}
+    members = (index or CandidateIndex(cands)).with_roots(group)
     out: dict[str, Candidate] = {}
-    for c in sorted(cands, key=lambda c: c.start):
-        if c.root in group and c.source in ("entity", "epithet"):
+    for c in sorted(members, key=lambda c: c.start):
+        if c.source in ("entity", "epithet"):
             out.setdefault(c.name, c)
     return list(out.values()) or [chosen]
 
