@@ -508,7 +508,7 @@ def analyse_batch(
 
 def outcome_line(o: ArticleOutcome) -> str:
     """The checkpoint line of one outcome (JSON, no newline): what every engine writes."""
-    return json.dumps(_outcome_json(o), ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(outcome_to_json(o), ensure_ascii=False, separators=(",", ":"))
 
 
 def analyse_to_lines(
@@ -520,7 +520,8 @@ def analyse_to_lines(
     return [outcome_line(o) for o in outcomes]
 
 
-def _outcome_json(o: ArticleOutcome) -> dict[str, Any]:
+def outcome_to_json(o: ArticleOutcome) -> dict[str, Any]:
+    """One outcome as the work file's JSON object (what every engine writes)."""
     return {
         "row": o.row,
         "mentions": list(o.mentions),

@@ -27,6 +27,27 @@ KINDS: tuple[Kind, ...] = (
     "date",
 )
 
+#: The predicates of SPEC.md, in its order (the list can grow; names keep their meaning).
+PREDICATES = (
+    "investment",
+    "equity",
+    "deal_value",
+    "contract_value",
+    "funding",
+    "revenue",
+    "valuation",
+    "stock_price",
+    "power_capacity",
+    "energy",
+    "gpu_count",
+    "jobs",
+    "area",
+    "people_trained",
+    "startups_supported",
+    "data_center_count",
+    "other",
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Article:

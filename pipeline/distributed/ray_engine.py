@@ -29,8 +29,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from pipeline.analyse import ArticleOutcome, analyse_batch
-from pipeline.checkpoint import claim_from_json, claim_to_json
+from pipeline.analyse import ArticleOutcome, analyse_batch, outcome_to_json
+from pipeline.checkpoint import claim_from_json
 from pipeline.errors import Errors, UsageError
 from pipeline.lang import available_languages
 from pipeline.types import Article, Quarantine
@@ -48,18 +48,6 @@ Batch = tuple[list[Quarantine], list[Article]]
 
 
 # --------------------------------------------------------------------------- row codec
-
-
-def outcome_to_json(o: ArticleOutcome) -> dict[str, Any]:
-    return {
-        "row": o.row,
-        "mentions": list(o.mentions),
-        "claims": [claim_to_json(c) for c in o.claims],
-        "fingerprint": list(o.fingerprint),
-        "text_sha1": o.text_sha1,
-        "error": o.error,
-        "seconds": o.seconds,
-    }
 
 
 def outcome_from_json(d: Mapping[str, Any]) -> ArticleOutcome:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.types import KINDS
+from pipeline.types import PREDICATES as ALL_PREDICATES
 
 __all__ = [
     "ArticleGold",
@@ -31,27 +32,7 @@ __all__ = [
 
 Row = dict[str, Any]
 
-PREDICATES = frozenset(
-    {
-        "investment",
-        "equity",
-        "deal_value",
-        "contract_value",
-        "funding",
-        "revenue",
-        "valuation",
-        "stock_price",
-        "power_capacity",
-        "energy",
-        "gpu_count",
-        "jobs",
-        "area",
-        "people_trained",
-        "startups_supported",
-        "data_center_count",
-        "other",
-    }
-)
+PREDICATES = frozenset(ALL_PREDICATES)
 MONEY_PREDICATES = frozenset(
     {"investment", "deal_value", "contract_value", "funding", "revenue", "valuation", "stock_price"}
 )

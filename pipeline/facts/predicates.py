@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Token
 from pipeline.errors import Errors, LexiconError
 from pipeline.facts.text import PhraseHit, Phrases, compile_phrases, find_phrases
 from pipeline.lang import load_lang_file
+from pipeline.types import PREDICATES
 
 __all__ = [
     "PREDICATES",
@@ -36,25 +37,6 @@ __all__ = [
 ]
 
 MODEL_PATH = Path(__file__).parent / "data" / "predicate_model.yaml"
-PREDICATES = (
-    "investment",
-    "equity",
-    "deal_value",
-    "contract_value",
-    "funding",
-    "revenue",
-    "valuation",
-    "stock_price",
-    "power_capacity",
-    "energy",
-    "gpu_count",
-    "jobs",
-    "area",
-    "people_trained",
-    "startups_supported",
-    "data_center_count",
-    "other",
-)
 
 
 @dataclass(frozen=True, slots=True)
