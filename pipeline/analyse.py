@@ -43,14 +43,12 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 __all__ = [
-    "FINGERPRINT_WORDS",
     "TITLE_CHARS",
     "WINDOW_CHARS",
     "ArticleOutcome",
     "analyse_batch",
     "analyse_to_lines",
     "outcome_line",
-    "text_fingerprint",
     "window_end",
     "windows",
 ]
@@ -66,11 +64,7 @@ log = logging.getLogger("newsfacts")
 WINDOW_CHARS = 50_000
 #: A first line at most this long is the article's title: later windows are given it.
 TITLE_CHARS = 200
-#: Words per chunk when the fingerprint of a long text is computed a chunk at a time.
-FINGERPRINT_WORDS = 20_000
 _TITLE_GAP = "\n\n"
-# The words of the near-duplicate fingerprint (pipeline.reconcile.duplicates).
-_WORD = re.compile(r"\w+")
 _SHA1_CHUNK = 1 << 20
 
 
@@ -185,52 +179,6 @@ def _title_line(text: str) -> str:
 
 
 # --------------------------------------------------------------------------- fingerprint
-
-
-def _word_chunks(text: str, *, words: int) -> list[tuple[int, int]]:
-    """Spans of ``words`` words, each followed by the next ``SHINGLE - 1`` words, so that
-    every word shingle of ``text`` lies whole in one span and no span makes a shingle the
-    text does not have (a span with fewer than ``SHINGLE`` words is left out: its
-    shingles are in the span before)."""
-    from pipeline.reconcile.duplicates import SHINGLE
-
-    if words < 1:
-        raise ValueError(Errors.E051.format(words=words))
-    tail = SHINGLE - 2  # the last word of span j is word (j + 1) * words + tail
-    starts: list[int] = []
-    ends: dict[int, int] = {}
-    n = last = 0
-    for m in _WORD.finditer(text):
-        if n % words == 0:
-            starts.append(m.start())
-        if n >= words + tail and (n - tail) % words == 0:
-            ends[(n - tail) // words - 1] = m.end()
-        last = m.end()
-        n += 1
-    return [
-        (a, ends.get(j, last)) for j, a in enumerate(starts) if j == 0 or n - j * words >= SHINGLE
-    ]
-
-
-def text_fingerprint(
-    text: str, *, words: int = FINGERPRINT_WORDS, at_once: int | None = None
-) -> tuple[int, ...]:
-    """``article_fingerprint(text)``, computed ``words`` words at a time.
-
-    A MinHash signature is the minimum over shingles, so the signature of the whole is
-    the elementwise minimum of the signatures of spans that hold every shingle; the
-    memory is the chunk's, not the text's (at once, a 20 MB text needs 3.5 GB). A text
-    of at most ``at_once`` characters (:data:`WINDOW_CHARS`) is fingerprinted at once.
-    """
-    from pipeline.reconcile import article_fingerprint
-
-    if len(text) <= (WINDOW_CHARS if at_once is None else at_once):
-        return tuple(article_fingerprint(text))
-    parts = [article_fingerprint(text[a:b]) for a, b in _word_chunks(text, words=words)]
-    parts = [p for p in parts if p]
-    if not parts:
-        return ()
-    return tuple(min(column) for column in zip(*parts, strict=True))
 
 
 def _sha1(text: str) -> str:
@@ -388,13 +336,14 @@ def _analysed(
     claims: Sequence[Claim],
     seconds: dict[str, float],
 ) -> ArticleOutcome:
+    from pipeline.reconcile.duplicates import text_fingerprint
     from pipeline.report.jsonl import article_row, mention_row
 
     return ArticleOutcome(
         row=article_row(article, lang=lang, n_mentions=len(mentions), n_facts=len(claims)),
         mentions=tuple(mention_row(m) for m in mentions),
         claims=tuple(claims),
-        fingerprint=text_fingerprint(article.text),
+        fingerprint=text_fingerprint(article.text, at_once=WINDOW_CHARS),
         text_sha1=_sha1(article.text),
         seconds=seconds,
     )

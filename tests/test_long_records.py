@@ -26,11 +26,11 @@ import pipeline.analyse as analyse
 from pipeline.analyse import (
     ArticleOutcome,
     analyse_batch,
-    text_fingerprint,
     window_end,
     windows,
 )
 from pipeline.reconcile import article_fingerprint
+from pipeline.reconcile.duplicates import text_fingerprint
 from pipeline.types import Article
 
 PROJECT = Path(__file__).resolve().parent.parent

@@ -24,6 +24,8 @@ from pipeline.errors import Errors, ReconciliationError
 
 __all__ = [
     "BANDS",
+    "FINGERPRINT_AT_ONCE",
+    "FINGERPRINT_WORDS",
     "NUM_PERM",
     "SHINGLE",
     "BandRows",
@@ -33,6 +35,7 @@ __all__ = [
     "linked_rows",
     "signature_groups",
     "similarity",
+    "text_fingerprint",
     "whole_buckets",
 ]
 
@@ -50,6 +53,10 @@ _COMPARE_CHUNK = 8_192
 _HASHED_WIDTH = 8
 _HASH_MUL = np.uint64(0x9E3779B97F4A7C15)
 _WORD = re.compile(r"\w+")
+#: Words per chunk when the fingerprint of a long text is computed a chunk at a time.
+FINGERPRINT_WORDS = 20_000
+#: Texts up to this many characters are fingerprinted at once.
+FINGERPRINT_AT_ONCE = 50_000
 _RNG = random.Random(20250101)
 # Shingle hashes, multipliers and offsets are below 2**32, so a * h + b < 2**64 and the
 # whole signature is computed in uint64 without overflow.
@@ -80,6 +87,48 @@ def article_fingerprint(text: str) -> tuple[int, ...]:
     h = np.fromiter(hashes, dtype=np.uint64, count=len(hashes))[None, :]
     signature = (((_A * h + _B) % np.uint64(_PRIME)) & np.uint64(_MASK)).min(axis=1)
     return tuple(int(x) for x in signature)
+
+
+def _word_chunks(text: str, *, words: int) -> list[tuple[int, int]]:
+    """Spans of ``words`` words, each followed by the next ``SHINGLE - 1`` words, so that
+    every word shingle of ``text`` lies whole in one span and no span makes a shingle the
+    text does not have (a span with fewer than ``SHINGLE`` words is left out: its
+    shingles are in the span before)."""
+    if words < 1:
+        raise ValueError(Errors.E051.format(words=words))
+    tail = SHINGLE - 2  # the last word of span j is word (j + 1) * words + tail
+    starts: list[int] = []
+    ends: dict[int, int] = {}
+    n = last = 0
+    for m in _WORD.finditer(text):
+        if n % words == 0:
+            starts.append(m.start())
+        if n >= words + tail and (n - tail) % words == 0:
+            ends[(n - tail) // words - 1] = m.end()
+        last = m.end()
+        n += 1
+    return [
+        (a, ends.get(j, last)) for j, a in enumerate(starts) if j == 0 or n - j * words >= SHINGLE
+    ]
+
+
+def text_fingerprint(
+    text: str, *, words: int = FINGERPRINT_WORDS, at_once: int = FINGERPRINT_AT_ONCE
+) -> tuple[int, ...]:
+    """``article_fingerprint(text)``, computed ``words`` words at a time.
+
+    A MinHash signature is the minimum over shingles, so the signature of the whole is
+    the elementwise minimum of the signatures of spans that hold every shingle; the
+    memory is the chunk's, not the text's (at once, a 20 MB text needs 3.5 GB). A text
+    of at most ``at_once`` characters is fingerprinted at once.
+    """
+    if len(text) <= at_once:
+        return tuple(article_fingerprint(text))
+    parts = [article_fingerprint(text[a:b]) for a, b in _word_chunks(text, words=words)]
+    parts = [p for p in parts if p]
+    if not parts:
+        return ()
+    return tuple(min(column) for column in zip(*parts, strict=True))
 
 
 def similarity(a: tuple[int, ...], b: tuple[int, ...]) -> float:
