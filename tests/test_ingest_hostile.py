@@ -19,8 +19,8 @@ from warcio.warcwriter import WARCWriter
 
 from pipeline.idset import IdSet
 from pipeline.ingest import SkippedFile, iter_articles, readers
-from pipeline.ingest.decode import utf8_safe
 from pipeline.types import Article, Quarantine
+from pipeline.utf8 import safe_text
 
 Record = Article | Quarantine
 
@@ -560,12 +560,12 @@ def all_strings_encode(records: Sequence[Record | SkippedFile]) -> None:
         ("\ud83d\ude00", "\ufffd\ufffd"),
     ],
 )
-def test_utf8_safe(text: str, expected: str) -> None:
-    safe = utf8_safe(text)
+def test_safe_text(text: str, expected: str) -> None:
+    safe = safe_text(text)
     assert safe == expected
     assert len(safe) == len(text)
     assert safe.encode("utf-8").decode("utf-8") == safe
-    assert utf8_safe(safe) == safe
+    assert safe_text(safe) == safe
 
 
 SURROGATE_FIELDS = ["text", "id", "title", "url", "published", "lang", "content"]

@@ -7,21 +7,20 @@ charset-normalizer. Text is returned exactly as decoded (CRLF kept, no normalisa
 apart from the stripped BOM, so that offsets into it are stable.
 
 A Python string can hold lone surrogates (``"\\ud800"`` escaped in JSON, a file name
-that is not UTF-8) that no UTF-8 output can hold: :func:`utf8_safe` replaces each one
+that is not UTF-8) that no UTF-8 output can hold: :func:`pipeline.utf8.safe_text` replaces each one
 by U+FFFD, one code point for one, so that offsets into a text stay exact.
 """
 
 from __future__ import annotations
 
 import codecs
-import re
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 
 from pipeline.errors import Errors
 
-__all__ = ["REPLACEMENT", "Decoded", "decode_bytes", "decode_line", "is_binary", "utf8_safe"]
+__all__ = ["Decoded", "decode_bytes", "decode_line", "is_binary"]
 
 # (BOM, codec) pairs; UTF-32 first because its LE mark starts with the UTF-16 LE mark.
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -37,8 +36,6 @@ _MAX_CONTROL_RATIO = 0.05
 _SNIFF_BYTES = 65536
 _LEGACY = "cp1252"
 _MAX_CHAOS = 0.3
-REPLACEMENT = "\ufffd"
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,13 +111,3 @@ def decode_line(data: bytes) -> str:
         if text is not None:
             return text
     return data.decode("latin-1")
-
-
-def utf8_safe(text: str) -> str:
-    """``text`` with every lone surrogate replaced by U+FFFD (same length, same offsets).
-
-    The result always encodes to UTF-8; a text without surrogates is returned as is.
-    """
-    if text.isascii() or _SURROGATE.search(text) is None:
-        return text
-    return _SURROGATE.sub(REPLACEMENT, text)

@@ -22,7 +22,7 @@ Reading is bounded in memory and time, whatever the input:
 * A compressed file stops at :data:`MAX_DECOMPRESSED_BYTES` of decompressed data (a
   decompression bomb): what was read is kept, the rest is one quarantine.
 * Every string of every record read is valid UTF-8: lone surrogates are replaced by
-  U+FFFD (:func:`~pipeline.ingest.decode.utf8_safe`), code point for code point, so
+  U+FFFD (:func:`~pipeline.utf8.safe_text`), code point for code point, so
   offsets into a text stay exact.
 """
 
@@ -50,9 +50,10 @@ from warcio.statusandheaders import StatusAndHeadersParserException
 
 from pipeline.errors import Errors
 from pipeline.ingest.dateline import find_published
-from pipeline.ingest.decode import decode_bytes, decode_line, is_binary, utf8_safe
+from pipeline.ingest.decode import decode_bytes, decode_line, is_binary
 from pipeline.ingest.walk import FileRef
 from pipeline.types import Article, Quarantine
+from pipeline.utf8 import safe_text
 
 __all__ = [
     "MAX_DECOMPRESSED_BYTES",
@@ -628,12 +629,12 @@ _STR_FIELDS: dict[type, tuple[str, ...]] = {
 
 
 def utf8_record(record: Record) -> Record:
-    """``record`` with every string field made valid UTF-8 (see :func:`utf8_safe`)."""
+    """``record`` with every string field made valid UTF-8 (see :func:`safe_text`)."""
     changes: dict[str, str] = {}
     for name in _STR_FIELDS[type(record)]:
         value = getattr(record, name)
         if isinstance(value, str) and not value.isascii():
-            safe = utf8_safe(value)
+            safe = safe_text(value)
             if safe is not value:
                 changes[name] = safe
     if not changes:

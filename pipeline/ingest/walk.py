@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import Errors, InputError
-from pipeline.ingest.decode import utf8_safe
+from pipeline.utf8 import safe_text
 
 __all__ = [
     "FORMS",
@@ -97,7 +97,7 @@ def split_form(name: str) -> tuple[str, str] | None:
 
 def _skip(path: Path | str, reason: str) -> SkippedFile:
     """A skip report whose strings are valid UTF-8 whatever the file name."""
-    return SkippedFile(utf8_safe(str(path)), utf8_safe(reason))
+    return SkippedFile(safe_text(str(path)), safe_text(reason))
 
 
 def _unknown(path: Path) -> SkippedFile:

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any, Final
+from typing import IO, Any
 
 from pipeline.types import Article, Mention, Quarantine
+from pipeline.utf8 import REPLACEMENT, safe_text, utf8
 
 __all__ = [
     "REPLACEMENT",
@@ -34,33 +34,6 @@ __all__ = [
     "safe_text",
     "utf8",
 ]
-
-REPLACEMENT: Final = "\ufffd"
-# The code points UTF-8 cannot encode: the surrogates, lone or not paired in a str.
-_SURROGATE: Final = re.compile("[\ud800-\udfff]")
-
-
-def safe_text(text: str) -> str:
-    """``text`` with every surrogate code point replaced by U+FFFD (same length).
-
-    ``text`` itself, unchanged, when it is valid (the common case: an ASCII check or
-    one encode).
-    """
-    if text.isascii():
-        return text
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return _SURROGATE.sub(REPLACEMENT, text)
-    return text
-
-
-def utf8(text: str) -> bytes:
-    """``text`` as UTF-8 bytes; surrogates become U+FFFD (only when a plain encode fails)."""
-    try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError:
-        return _SURROGATE.sub(REPLACEMENT, text).encode("utf-8")
 
 
 def dumps(obj: Mapping[str, Any]) -> str:
